@@ -1,0 +1,8 @@
+"""egov: China's internet e-government in 2020, as validated data, charts and reports.
+
+Modules, in the order data flows: ``source`` (raw article → clean text), ``numbers`` (Chinese
+quantities), ``data`` (typed, validated tables), ``checks`` (consistency rules), ``plots``
+(charts), ``build`` (reports). Each reads only from the ones before it.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,160 @@
+"""Consistency rules: parts sum to totals, shares match counts, derived values recompute.
+
+The arithmetic rules live in ``data/rules.csv`` as expressions over observations, written
+``indicator[breakdown]@period`` (``[breakdown]`` omitted for the total), so the rule that
+proves a correction sits beside the data it proves. Rules that need a whole table (UN ranks,
+EGDI = mean of its sub-indices) are functions here.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from egov import data
+from egov.source import DATA_DIR
+
+REF = re.compile(r"([a-z0-9_]+)(?:\[([^\]]+)\])?@([0-9][0-9-]*)")
+_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+_COMPARE = {"==": None, "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
+
+
+@dataclass(frozen=True)
+class Result:
+    """One rule's outcome, with the numbers that decided it."""
+
+    rule_id: str
+    description: str
+    passed: bool
+    detail: str
+
+
+def references(expr: str) -> list[tuple[str, str, str]]:
+    """The (indicator, breakdown, period) triples an expression reads.
+
+    >>> references("a[level=x]@2020-06 + b@2019")
+    [('a', 'level=x', '2020-06'), ('b', 'total', '2019')]
+    """
+    return [(i, b or "total", p) for i, b, p in REF.findall(expr)]
+
+
+def _arith(node: ast.AST) -> float:
+    if isinstance(node, ast.Expression):
+        return _arith(node.body)
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return float(node.value)
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+        return _BINOPS[type(node.op)](_arith(node.left), _arith(node.right))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_arith(node.operand)
+    raise ValueError(f"not allowed in a rule expression: {ast.dump(node)}")
+
+
+def evaluate(expr: str, obs: pd.DataFrame) -> float:
+    """Value of a rule expression: references replaced by observed values, then + - * /."""
+    text = REF.sub(lambda m: repr(data.value(obs, m[1], m[2] or "total", m[3])), expr)
+    return _arith(ast.parse(text, mode="eval"))
+
+
+def _rule_result(rule, obs: pd.DataFrame, lang: str) -> Result:
+    desc = rule[f"description_{lang}"]
+    try:
+        left, right = evaluate(rule["left"], obs), evaluate(rule["right"], obs)
+    except KeyError as err:
+        return Result(rule["rule_id"], desc, False, f"missing input: {err.args[0]}")
+    if rule["op"] == "==":
+        ok = abs(left - right) <= float(rule["tolerance"]) + 1e-9
+        detail = f"{left:,.6g} vs {right:,.6g} (difference {abs(left - right):.4g}, tolerance {float(rule['tolerance']):g})"
+    else:
+        ok = _COMPARE[rule["op"]](left, right)
+        detail = f"{left:,.6g} {rule['op']} {right:,.6g}"
+    return Result(rule["rule_id"], desc, bool(ok), detail)
+
+
+def _un_ranks(egdi: pd.DataFrame, lang: str) -> Result:
+    """Within each survey, a higher EGDI never has a worse rank."""
+    bad = []
+    for year, g in egdi.dropna(subset=["egdi", "rank"]).groupby("year"):
+        g = g.sort_values(["egdi", "rank"], ascending=[False, True])
+        worse = g["rank"].to_numpy()[1:] < g["rank"].to_numpy()[:-1]
+        if worse.any():
+            bad.append(f"{year}: {int(worse.sum())} inversions")
+    desc = {"zh": "联合国EGDI:各期排名与指数值一致", "en": "UN EGDI: ranks agree with values in every survey"}[lang]
+    return Result("un_ranks_agree_with_values", desc, not bad,
+                  "; ".join(bad) or f"{egdi['year'].nunique()} surveys, no inversions")
+
+
+def _un_mean(egdi: pd.DataFrame, lang: str) -> Result:
+    """From 2014 the EGDI is the mean of OSI, HCI and TII (to the data's rounding)."""
+    d = egdi[(egdi["year"] >= 2014)].dropna(subset=["egdi", "osi", "hci", "tii"])
+    diff = (d["egdi"] - (d["osi"] + d["hci"] + d["tii"]) / 3).abs()
+    worst = d.loc[diff.idxmax()]
+    desc = {"zh": "联合国EGDI:2014年起EGDI等于三项分指数的平均值",
+            "en": "UN EGDI: from 2014, EGDI = mean(OSI, HCI, TII)"}[lang]
+    return Result("un_egdi_is_mean", desc, bool(diff.max() <= 1e-4),
+                  f"{len(d)} rows, largest difference {diff.max():.2g} ({worst['iso3']} {worst['year']})")
+
+
+def _article_matches_un(obs: pd.DataFrame, egdi: pd.DataFrame, lang: str) -> Result:
+    china = egdi[egdi["iso3"] == "CHN"].set_index("year")
+    pairs = [(ind, int(p), data.value(obs, ind, period=p), china.loc[int(p), col])
+             for ind, col in (("egdi", "egdi"), ("egdi_rank", "rank")) for p in ("2018", "2020")]
+    bad = [f"{i} {p}: article {a:g}, UN {u:g}" for i, p, a, u in pairs if abs(a - float(u)) > 1e-4]
+    desc = {"zh": "文章的EGDI及排名与联合国数据一致", "en": "The article's EGDI and ranks match the UN data"}[lang]
+    return Result("article_matches_un", desc, not bad, "; ".join(bad) or f"{len(pairs)} values agree")
+
+
+def _sources_agree(obs: pd.DataFrame, lang: str) -> Result:
+    """Where the article and a reference source give the same statistic, they agree."""
+    key = ["indicator_id", "breakdown", "period"]
+    d = obs[obs["status"] != "gap"]
+    both = d[d["origin"] == "article"].merge(d[d["origin"] == "reference"], on=key, suffixes=("_a", "_r"))
+    bad = both[(both["value_a"] - both["value_r"]).abs() > 1e-9]
+    desc = {"zh": "文章与参考来源对同一统计的数值一致", "en": "The article and reference sources agree where both state a figure"}[lang]
+    detail = "; ".join(f"{r.indicator_id}[{r.breakdown}]@{r.period}: {r.value_a:g} vs {r.value_r:g}"
+                       for r in bad.itertuples()) or f"{len(both)} shared figures agree"
+    return Result("sources_agree", desc, bad.empty, detail)
+
+
+def _derived_have_rules(obs: pd.DataFrame, rules: pd.DataFrame, lang: str) -> Result:
+    """Every derived or corrected value is the right-hand side of the rule it names."""
+    by_id = rules.set_index("rule_id")
+    bad = []
+    for r in obs[obs["status"].isin(["derived", "corrected"])].itertuples():
+        if r.rule not in by_id.index:
+            bad.append(f"{r.indicator_id}@{r.period}: unknown rule {r.rule}")
+            continue
+        rule = by_id.loc[r.rule]
+        targets = references(rule["left"]) + references(rule["right"])
+        if (r.indicator_id, r.breakdown, r.period) not in targets:
+            bad.append(f"{r.indicator_id}[{r.breakdown}]@{r.period}: rule {r.rule} does not involve it")
+    desc = {"zh": "每个推算或更正的数值都由其规则重新计算",
+            "en": "Every derived or corrected value is recomputed by the rule it names"}[lang]
+    n = int(obs["status"].isin(["derived", "corrected"]).sum())
+    return Result("derived_values_recompute", desc, not bad, "; ".join(bad) or f"{n} values, each checked by its rule")
+
+
+def run(data_dir: Path = DATA_DIR, lang: str = "en") -> list[Result]:
+    """Every rule's result, data rules first, then whole-table rules."""
+    obs = data.observations(data_dir)
+    rules = data.table("rules", data_dir)
+    egdi = data.un_egdi(data_dir)
+    results = [_rule_result(r, obs, lang) for r in rules.to_dict("records")]
+    results += [_derived_have_rules(obs, rules, lang), _sources_agree(obs, lang),
+                _article_matches_un(obs, egdi, lang), _un_ranks(egdi, lang), _un_mean(egdi, lang)]
+    return results
+
+
+def report(results: list[Result]) -> str:
+    """Results as aligned text lines, one a rule, then a count."""
+    width = max(len(r.rule_id) for r in results)
+    lines = [f"{'PASS' if r.passed else 'FAIL'}  {r.rule_id:<{width}}  {r.description}\n"
+             f"      {'':<{width}}  {r.detail}" for r in results]
+    failed = sum(not r.passed for r in results)
+    lines.append(f"{len(results) - failed} passed, {failed} failed")
+    return "\n".join(lines)

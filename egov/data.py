@@ -1,0 +1,279 @@
+"""Load the tables with proper dtypes, validated on load.
+
+Every problem is a :class:`~egov.errors.DataError` naming file, row (as a spreadsheet counts
+them: header = row 1) and column, and the rule broken. Validation reads the CSV text itself, so
+a bad cell is reported where it is, not after pandas has guessed a type.
+
+>>> obs = observations()
+>>> value(obs, "gov_websites", period="2020-06")
+14467.0
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from egov.errors import DataError
+from egov.schema import TABLES, Table
+from egov.source import DATA_DIR, read_raw
+
+#: A data file larger than this is refused before it is read (a runaway export, not data).
+MAX_FILE_BYTES = 20 * 1024 * 1024
+#: No cell in these tables comes near this; a longer one is refused.
+MAX_CELL_CHARS = 10_000
+MAX_ROWS = 100_000
+
+_TYPES = {"integer": int, "number": float}
+
+
+def _read_text(path: Path, table: Table, data_dir: Path) -> str:
+    if table.raw_file:
+        return read_raw(table.raw_file, data_dir)
+    if not path.exists():
+        raise DataError(path, reason=f"missing file: the {table.title.lower()} table is expected here")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise DataError(path, reason=f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit "
+                                     "for a data table; refusing to read it")
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise DataError(path, row=line, reason=f"not UTF-8: byte 0x{data[err.start]:02x} at offset "
+                                               f"{err.start}; save the file as UTF-8") from None
+
+
+def _records(path: Path, text: str, table: Table) -> list[dict[str, str]]:
+    csv.field_size_limit(MAX_CELL_CHARS + 1)
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DataError(path, row=1, reason="empty file: expected a header row") from None
+    missing = [c for c in table.columns if c not in header]
+    extra = [c for c in header if c not in table.columns]
+    if missing:
+        raise DataError(path, row=1, column=missing[0],
+                        reason=f"missing column; expected columns: {', '.join(table.columns)}")
+    if extra:
+        raise DataError(path, row=1, column=extra[0],
+                        reason=f"unexpected column; expected columns: {', '.join(table.columns)}")
+    rows = []
+    try:
+        for n, cells in enumerate(reader, start=2):
+            if n - 1 > MAX_ROWS:
+                raise DataError(path, row=n, reason=f"more than {MAX_ROWS:,} rows; refusing the rest")
+            if len(cells) != len(header):
+                raise DataError(path, row=n, reason=f"{len(cells)} cells, expected {len(header)}")
+            rows.append(dict(zip(header, cells)))
+    except csv.Error as err:
+        raise DataError(path, row=reader.line_num,
+                        reason=f"unreadable CSV ({err}); cells are limited to {MAX_CELL_CHARS:,} characters") from None
+    return rows
+
+
+def _check_cell(path: Path, n: int, f, raw: str):
+    if raw == "":
+        if f.required:
+            raise DataError(path, row=n, column=f.name, reason="required value is empty")
+        return None
+    if f.type in _TYPES:
+        try:
+            v = _TYPES[f.type](raw)
+        except ValueError:
+            raise DataError(path, row=n, column=f.name,
+                            reason=f"expected {'an integer' if f.type == 'integer' else 'a number'}, "
+                                   f"found {raw!r}") from None
+        if v != v:
+            raise DataError(path, row=n, column=f.name, reason=f"expected a number, found {raw!r}")
+        if f.minimum is not None and v < f.minimum:
+            raise DataError(path, row=n, column=f.name, reason=f"{raw} is below the minimum {f.minimum:g}")
+        if f.maximum is not None and v > f.maximum:
+            raise DataError(path, row=n, column=f.name, reason=f"{raw} is above the maximum {f.maximum:g}")
+        return v
+    if f.enum is not None and raw not in f.enum:
+        raise DataError(path, row=n, column=f.name,
+                        reason=f"{raw!r} is not one of: {', '.join(map(str, f.enum))}")
+    if f.pattern is not None and not re.fullmatch(f.pattern, raw):
+        raise DataError(path, row=n, column=f.name, reason=f"{raw!r} does not match the pattern {f.pattern}")
+    return raw
+
+
+def _validate(path: Path, table: Table, rows: list[dict[str, str]]) -> None:
+    seen: dict[tuple, int] = {}
+    for n, row in enumerate(rows, start=2):
+        for f in table.fields:
+            _check_cell(path, n, f, row[f.name])
+        if table.primary_key:
+            key = tuple(row[c] for c in table.primary_key)
+            if key in seen:
+                raise DataError(path, row=n, column=",".join(table.primary_key),
+                                reason=f"duplicate key {key}, first seen at row {seen[key]}")
+            seen[key] = n
+
+
+def _frame(table: Table, rows: list[dict[str, str]]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=table.columns, dtype="string")
+    for f in table.fields:
+        col = df[f.name].replace("", pd.NA)
+        if f.type == "integer":
+            df[f.name] = pd.to_numeric(col).astype("Int64")
+        elif f.type == "number":
+            df[f.name] = pd.to_numeric(col).astype("Float64")
+        elif f.name in table.categorical:
+            df[f.name] = col.astype("category")
+        else:
+            df[f.name] = col
+    return df
+
+
+def read_table(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """Read and validate one table on its own (types, constraints, primary key)."""
+    table = TABLES[name]
+    path = Path(data_dir) / table.path
+    rows = _records(path, _read_text(path, table, Path(data_dir)), table)
+    _validate(path, table, rows)
+    return _frame(table, rows)
+
+
+def _check_foreign_keys(tables: dict[str, pd.DataFrame], data_dir: Path) -> None:
+    for name, table in TABLES.items():
+        for col, ref in table.foreign_keys.items():
+            ref_table, ref_col = ref.split(".")
+            known = set(tables[ref_table][ref_col].dropna())
+            for i, v in enumerate(tables[name][col]):
+                if pd.notna(v) and v not in known:
+                    raise DataError(Path(data_dir) / table.path, row=i + 2, column=col,
+                                    reason=f"unknown {ref_table[:-1]} id {v!r}; "
+                                           f"it must be listed in {TABLES[ref_table].path}")
+
+
+def _check_observations(tables: dict[str, pd.DataFrame], data_dir: Path) -> None:
+    units = tables["units"].set_index("unit")
+    unit_of = tables["indicators"].set_index("indicator_id")["unit"]
+    rules = set(tables["rules"]["rule_id"])
+    for name in ("observations", "reference_observations"):
+        path = Path(data_dir) / TABLES[name].path
+        for i, r in enumerate(tables[name].itertuples(index=False), start=2):
+            gap = r.status == "gap"
+            if gap != pd.isna(r.value):
+                raise DataError(path, row=i, column="value",
+                                reason="a gap has no value" if gap else
+                                f"a {r.status} observation needs a value")
+            if r.status in ("derived", "corrected") and pd.isna(r.rule):
+                raise DataError(path, row=i, column="rule",
+                                reason=f"a {r.status} value must name the rule that gives it")
+            if r.status == "corrected" and pd.isna(r.printed):
+                raise DataError(path, row=i, column="printed",
+                                reason="a correction must keep the text as printed")
+            if pd.notna(r.rule) and r.raw_file == "article" and r.rule not in rules:
+                raise DataError(path, row=i, column="rule", reason=f"unknown rule {r.rule!r}; "
+                                f"it must be listed in {TABLES['rules'].path}")
+            if gap:
+                continue
+            kind = units.loc[unit_of[r.indicator_id], "kind"]
+            if kind == "count" and r.value < 0:
+                raise DataError(path, row=i, column="value", reason=f"negative count {r.value:g}")
+            if kind == "share" and not 0 <= r.value <= 100:
+                raise DataError(path, row=i, column="value",
+                                reason=f"share {r.value:g} is outside 0–100 (percent)")
+            if kind == "rank" and r.value < 1:
+                raise DataError(path, row=i, column="value", reason=f"rank {r.value:g} is below 1")
+
+
+def period_end(period: str) -> pd.Timestamp | None:
+    """The last day a period covers: '2020-06' → 2020-06-30, '2019' → 2019-12-31."""
+    if ".." in period:
+        return None
+    p = pd.Period(period, freq={4: "Y", 7: "M", 10: "D"}[len(period)])
+    return p.end_time.normalize()
+
+
+@lru_cache(maxsize=8)
+def _load_all(data_dir: str) -> dict[str, pd.DataFrame]:
+    tables = {name: read_table(name, Path(data_dir)) for name in TABLES}
+    _check_foreign_keys(tables, Path(data_dir))
+    _check_observations(tables, Path(data_dir))
+    return tables
+
+
+def tables(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
+    """Every table, validated one by one and against each other. Cached per data folder."""
+    return {k: v.copy() for k, v in _load_all(str(Path(data_dir).resolve())).items()}
+
+
+def table(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """One validated table (all tables are validated together: keys cross tables)."""
+    return tables(data_dir)[name]
+
+
+def observations(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """The article's and the reference observations in one tidy frame.
+
+    Adds ``origin`` (``article``/``reference``), the indicator's ``section`` and ``unit``, and
+    ``date`` (the period's last day) for ordering and plotting.
+    """
+    t = tables(data_dir)
+    frames = [t["observations"].assign(origin="article"),
+              t["reference_observations"].assign(origin="reference")]
+    obs = pd.concat(frames, ignore_index=True)
+    for col in ("indicator_id", "breakdown", "source_id", "raw_file"):
+        obs[col] = obs[col].astype("string")
+    ind = t["indicators"].set_index("indicator_id")
+    obs["section"] = obs["indicator_id"].map(ind["section"]).astype("category")
+    obs["unit"] = obs["indicator_id"].map(ind["unit"]).astype("category")
+    obs["origin"] = obs["origin"].astype("category")
+    obs["date"] = pd.to_datetime(obs["period"].map(period_end))
+    return obs
+
+
+def select(obs: pd.DataFrame, indicator: str, breakdown: str | None = "total",
+           period: str | None = None, origin: str | None = None) -> pd.DataFrame:
+    """Observations of one indicator (optionally one breakdown, period, origin), by date.
+
+    Where the article and a reference source state the same figure, the article's row is kept.
+    """
+    m = (obs["indicator_id"] == indicator) & (obs["status"] != "gap")
+    if breakdown is not None:
+        m &= obs["breakdown"] == breakdown
+    if period is not None:
+        m &= obs["period"] == period
+    if origin is not None:
+        m &= obs["origin"] == origin
+    out = obs[m].sort_values(["date", "origin"])
+    return out.drop_duplicates(["indicator_id", "breakdown", "period"], keep="first")
+
+
+def value(obs: pd.DataFrame, indicator: str, breakdown: str = "total", period: str | None = None) -> float:
+    """One value; raises KeyError naming what is missing (or ambiguous)."""
+    rows = select(obs, indicator, breakdown, period)
+    if len(rows) != 1:
+        found = "no observation" if rows.empty else f"{len(rows)} observations (give a period)"
+        raise KeyError(f"{found} for {indicator}[{breakdown}]@{period or 'any period'}")
+    return float(rows["value"].iloc[0])
+
+
+def un_egdi(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """UN EGDI for all member states and surveys (2003–2024), typed."""
+    return table("un_egdi", data_dir)
+
+
+def labels(lang: str, data_dir: Path = DATA_DIR) -> dict[str, dict[str, str]]:
+    """Display names in one language: ``{"indicators": {...}, "breakdowns": {...}, ...}``."""
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+    t = tables(data_dir)
+    col = f"name_{lang}"
+    return {
+        "indicators": dict(zip(t["indicators"]["indicator_id"], t["indicators"][col])),
+        "breakdowns": dict(zip(t["breakdowns"]["breakdown"], t["breakdowns"][col])),
+        "sections": dict(zip(t["sections"]["section"], t["sections"][col])),
+        "units": dict(zip(t["units"]["unit"], t["units"][col])),
+    }

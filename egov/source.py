@@ -1,0 +1,156 @@
+"""The article as received → clean Simplified-Chinese text split into sections.
+
+The raw copy in ``data/raw/`` is immutable: it is read only after its SHA-256 matches the
+origin record, so a changed byte is an error rather than a silently different dataset.
+Cleaning is deterministic: strip the pinyin readings glued after characters, convert
+Traditional to Simplified with OpenCC, split at the article's headings, drop the trailing
+advertising.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from egov.errors import DataError
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+ORIGIN_FILE = "raw/origin.yaml"
+
+#: A reading: one pinyin syllable carrying a tone mark, right after a CJK character.
+#: Requiring the tone mark keeps ASCII text in parentheses, e.g. ``(PC)`` or ``(app)``.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+PINYIN_READING = re.compile(
+    rf"(?<=[\u3400-\u9fff])\((?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,6}}\)"
+)
+
+#: The section headings of the article (after cleaning) and their stable ids.
+SECTIONS = {
+    "国家政务服务平台成效凸显": "platform",
+    "网上政务服务能力持续提升": "capability",
+    "政务信息资源共享深入推进": "sharing",
+    "政府网站数量呈缩减趋势": "websites",
+    "政务新媒体不断发展": "new_media",
+}
+#: The first line of the trailing advertising; everything from here on is dropped.
+BOILERPLATE_START = "更多数据请参考"
+
+
+@dataclass(frozen=True)
+class Article:
+    """The cleaned article: title, full body text and the body split by section id."""
+
+    title: str
+    text: str
+    sections: dict[str, str]
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def origins(data_dir: Path = DATA_DIR) -> dict:
+    """The origin records of the raw files (``data/raw/origin.yaml``)."""
+    path = Path(data_dir) / ORIGIN_FILE
+    if not path.exists():
+        raise DataError(path, reason="origin record is missing; expected data/raw/origin.yaml")
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def read_raw(name: str, data_dir: Path = DATA_DIR) -> str:
+    """Read a raw file as text after checking its SHA-256 against its origin record.
+
+    Raises:
+        DataError: the file is missing, its checksum differs, or it is not UTF-8.
+    """
+    record = origins(data_dir)["files"].get(name)
+    if record is None:
+        raise DataError(Path(data_dir) / "raw" / name, reason="no origin record for this raw file")
+    path = Path(data_dir) / "raw" / record["path"]
+    if not path.exists():
+        raise DataError(path, reason="raw file is missing")
+    actual = sha256(path)
+    if actual != record["sha256"]:
+        raise DataError(
+            path,
+            reason=f"checksum mismatch: expected SHA-256 {record['sha256']}, found {actual}; "
+            "raw files are immutable, restore the original bytes",
+        )
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise DataError(path, row=line, reason=f"not UTF-8 (byte {err.start})") from None
+
+
+def strip_readings(text: str) -> str:
+    """Remove pinyin readings glued after characters.
+
+    >>> strip_readings("互聯(lián)網(wǎng)平臺(含PC端)")
+    '互聯網平臺(含PC端)'
+    """
+    return PINYIN_READING.sub("", text)
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified Chinese with OpenCC's ``t2s`` dictionary.
+
+    >>> to_simplified("國家政務服務平臺")
+    '国家政务服务平台'
+    """
+    return _converter().convert(text)
+
+
+def clean(raw: str) -> str:
+    """Readings stripped, Simplified, boilerplate dropped, line ends normalised."""
+    text = to_simplified(strip_readings(raw)).replace("\r\n", "\n")
+    cut = text.find(BOILERPLATE_START)
+    if cut >= 0:
+        text = text[:cut]
+    return text.strip() + "\n"
+
+
+def split(text: str) -> Article:
+    """Split cleaned text at the known headings.
+
+    The first line holds the title, a space and the lead of the article; each heading line
+    opens a section that runs to the next heading.
+    """
+    lines = text.splitlines()
+    title = lines[0].split(" ")[0]
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in lines[1:]:
+        if line.strip() in SECTIONS:
+            current = SECTIONS[line.strip()]
+            sections[current] = []
+        elif current is not None:
+            sections[current].append(line)
+    missing = [sid for sid in SECTIONS.values() if sid not in sections]
+    if missing:
+        raise DataError("article", reason=f"sections not found: {', '.join(missing)}")
+    return Article(title, text, {k: "\n".join(v) for k, v in sections.items()})
+
+
+@lru_cache(maxsize=4)
+def _load(data_dir: str) -> Article:
+    return split(clean(read_raw("article", Path(data_dir))))
+
+
+def article(data_dir: Path = DATA_DIR) -> Article:
+    """The cleaned article (checksum verified)."""
+    return _load(str(Path(data_dir).resolve()))

@@ -12,7 +12,10 @@ a bad cell is reported where it is, not after pandas has guessed a type.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from egov.errors import DataError
-from egov.schema import TABLES, Table
+from egov.schema import STATUS, TABLES, Table
 from egov.source import DATA_DIR, read_raw
 
 #: A data file larger than this is refused before it is read (a runaway export, not data).
@@ -206,21 +209,32 @@ def _load_all(data_dir: str) -> dict[str, pd.DataFrame]:
 
 def tables(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
     """Every table, validated one by one and against each other. Cached per data folder."""
+    for name in TABLES:
+        _trace(name)
     return {k: v.copy() for k, v in _load_all(str(Path(data_dir).resolve())).items()}
 
 
 def table(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
     """One validated table (all tables are validated together: keys cross tables)."""
-    return tables(data_dir)[name]
+    _trace(name)
+    return _load_all(str(Path(data_dir).resolve()))[name].copy()
 
 
-def observations(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+def observations(data_dir: Path = DATA_DIR, *, section: str | None = None,
+                 indicators: list[str] | None = None) -> pd.DataFrame:
     """The article's and the reference observations in one tidy frame.
 
     Adds ``origin`` (``article``/``reference``), the indicator's ``section`` and ``unit``, and
-    ``date`` (the period's last day) for ordering and plotting.
+    ``date`` (the period's last day) for ordering and plotting. A notebook asks only for its
+    ``section`` (or its ``indicators``): what it asked for is what the build's cache hashes, so
+    a data edit rebuilds exactly the reports that read it.
     """
-    t = tables(data_dir)
+    _trace("observations", section=section, indicators=sorted(indicators) if indicators else None)
+    return _observations(data_dir, section, indicators)
+
+
+def _observations(data_dir: Path, section: str | None, indicators: list[str] | None) -> pd.DataFrame:
+    t = _load_all(str(Path(data_dir).resolve()))
     frames = [t["observations"].assign(origin="article"),
               t["reference_observations"].assign(origin="reference")]
     obs = pd.concat(frames, ignore_index=True)
@@ -230,8 +244,60 @@ def observations(data_dir: Path = DATA_DIR) -> pd.DataFrame:
     obs["section"] = obs["indicator_id"].map(ind["section"]).astype("category")
     obs["unit"] = obs["indicator_id"].map(ind["unit"]).astype("category")
     obs["origin"] = obs["origin"].astype("category")
+    obs["status"] = obs["status"].astype(pd.CategoricalDtype(STATUS))
     obs["date"] = pd.to_datetime(obs["period"].map(period_end))
+    return _restrict(obs, section, indicators).reset_index(drop=True)
+
+
+def _restrict(obs: pd.DataFrame, section: str | None, indicators: list[str] | None) -> pd.DataFrame:
+    if section is not None:
+        if section not in set(obs["section"].dropna()):
+            raise ValueError(f"unknown section {section!r}; known: {', '.join(sorted(set(obs['section'].dropna())))}")
+        obs = obs[obs["section"] == section]
+    if indicators is not None:
+        unknown = sorted(set(indicators) - set(obs["indicator_id"]))
+        if unknown:
+            raise ValueError(f"unknown indicator(s): {', '.join(unknown)}")
+        obs = obs[obs["indicator_id"].isin(indicators)]
     return obs
+
+
+#: Environment variable naming a file where data reads are logged (set by ``egov build``).
+TRACE_ENV = "EGOV_DATA_TRACE"
+
+
+def _trace(table: str, **selection) -> None:
+    path = os.environ.get(TRACE_ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"table": table, **selection}, sort_keys=True) + "\n")
+
+
+def read_trace(path: Path) -> list[dict]:
+    """The distinct data reads logged in a trace file, in a stable order."""
+    if not Path(path).exists():
+        return []
+    lines = {line for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()}
+    return [json.loads(line) for line in sorted(lines)]
+
+
+def fingerprint(reads: list[dict], data_dir: Path = DATA_DIR) -> str:
+    """SHA-256 of exactly the data behind a list of reads (from :func:`read_trace`).
+
+    Labels, units and rules are always included: every chart and sentence uses them.
+    """
+    t = _load_all(str(Path(data_dir).resolve()))
+    h = hashlib.sha256()
+    for name in ("sections", "units", "indicators", "breakdowns", "sources", "rules"):
+        h.update(t[name].to_csv(index=False).encode())
+    for read in reads:
+        h.update(json.dumps(read, sort_keys=True).encode())
+        if read["table"] == "observations":
+            frame = _observations(data_dir, read.get("section"), read.get("indicators"))
+        else:
+            frame = t[read["table"]]
+        h.update(frame.to_csv(index=False).encode())
+    return h.hexdigest()
 
 
 def select(obs: pd.DataFrame, indicator: str, breakdown: str | None = "total",
@@ -269,7 +335,7 @@ def labels(lang: str, data_dir: Path = DATA_DIR) -> dict[str, dict[str, str]]:
     """Display names in one language: ``{"indicators": {...}, "breakdowns": {...}, ...}``."""
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
-    t = tables(data_dir)
+    t = _load_all(str(Path(data_dir).resolve()))
     col = f"name_{lang}"
     return {
         "indicators": dict(zip(t["indicators"]["indicator_id"], t["indicators"][col])),

@@ -81,6 +81,8 @@ def chinese_numeral(text: str) -> int:
             section += (1 if digit is None else digit) * _SMALL[ch]
             digit = None
         elif ch in _BIG:
+            if not (section or digit or total):
+                raise NumberFormatError(f"no number before {ch!r} in {text!r}")
             section += digit or 0
             total = (total + section) * _BIG[ch] if _BIG[ch] > 10**4 else total + section * _BIG[ch]
             section, digit = 0, None
@@ -135,7 +137,10 @@ def find_all(text: str) -> list[Found]:
     for m in _ARABIC.finditer(text):
         add(m, "quantity", _from_arabic(m))
     for m in _CHINESE.finditer(text):
-        add(m, "quantity", Quantity(Decimal(chinese_numeral(m["num"])), m["unit"]))
+        try:
+            add(m, "quantity", Quantity(Decimal(chinese_numeral(m["num"])), m["unit"]))
+        except NumberFormatError:  # "数万个": a magnitude word, not a number
+            continue
     return sorted(found, key=lambda f: f.start)
 
 

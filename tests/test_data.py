@@ -1,0 +1,191 @@
+"""egov.data: typed loading, and a clear error for each kind of bad input.
+
+Each error test breaks a copy of data/ in a temporary folder, never data/ itself, and checks
+that the message names the file, the row and the column, and says what was expected.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from egov import data
+from egov.errors import DataError
+from tests.conftest import rewrite, reseal
+
+
+def load(data_dir):
+    data._load_all.cache_clear()
+    return data.tables(data_dir)
+
+
+def test_real_data_loads_with_proper_dtypes():
+    t = data.tables()
+    obs = data.observations()
+    assert isinstance(obs["status"].dtype, pd.CategoricalDtype)
+    assert str(obs["value"].dtype) == "Float64"
+    assert str(t["un_egdi"]["rank"].dtype) == "Int64"
+    assert str(t["un_egdi"]["year"].dtype) == "Int64"
+    assert isinstance(t["un_egdi"]["iso3"].dtype, pd.CategoricalDtype)
+    assert pd.api.types.is_datetime64_any_dtype(obs["date"])
+    assert len(t["observations"]) == 51 and len(t["un_egdi"]) == 2316
+
+
+def test_value_and_select():
+    obs = data.observations(section="websites")
+    assert data.value(obs, "gov_websites", "level=central", "2020-06") == 901
+    assert list(data.select(obs, "gov_websites")["period"]) == ["2018-12", "2019-12", "2020-06"]
+    with pytest.raises(KeyError, match="give a period"):
+        data.value(obs, "gov_websites")
+    with pytest.raises(ValueError, match="unknown section 'nope'"):
+        data.observations(section="nope")
+
+
+def test_period_end():
+    assert str(data.period_end("2020-06").date()) == "2020-06-30"
+    assert str(data.period_end("2019").date()) == "2019-12-31"
+    assert data.period_end("2016-12..2020-06") is None
+
+
+def test_missing_file(data_copy):
+    (data_copy / "observations.csv").unlink()
+    with pytest.raises(DataError, match=r"observations\.csv: missing file"):
+        load(data_copy)
+
+
+def test_missing_column(data_copy):
+    rewrite(data_copy / "observations.csv", ",confidence,", ",confidenc,")
+    with pytest.raises(DataError, match=r"observations\.csv, row 1, column 'confidence': missing column; expected columns: indicator_id"):
+        load(data_copy)
+
+
+def test_extra_column(data_copy):
+    rewrite(data_copy / "indicators.csv", "definition\n", "definition,extra\n")
+    with pytest.raises(DataError, match=r"indicators\.csv, row 1, column 'extra': unexpected column"):
+        load(data_copy)
+
+
+def test_non_numeric_value(data_copy):
+    rewrite(data_copy / "observations.csv", ",126000000,", ",1.26亿,")
+    with pytest.raises(DataError, match=r"observations\.csv, row 7, column 'value': expected a number, found '1.26亿'"):
+        load(data_copy)
+
+
+def test_negative_count(data_copy):
+    rewrite(data_copy / "observations.csv", ",13566,", ",-13566,")
+    with pytest.raises(DataError, match=r"observations\.csv, row \d+, column 'value': negative count -13566"):
+        load(data_copy)
+
+
+def test_share_outside_0_100(data_copy):
+    rewrite(data_copy / "observations.csv", ",66.39,", ",6639119,")
+    with pytest.raises(DataError, match=r"observations\.csv, row \d+, column 'value': share 6.63912e\+06 is outside 0–100"):
+        load(data_copy)
+
+
+def test_duplicate_key(data_copy):
+    path = data_copy / "observations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines + [lines[1]]), encoding="utf-8")
+    with pytest.raises(DataError, match=rf"observations\.csv, row {len(lines) + 1}, column 'indicator_id,breakdown,period': "
+                                        r"duplicate key \('platform_connected_regions', 'total', '2020-06'\), first seen at row 2"):
+        load(data_copy)
+
+
+def test_unknown_indicator(data_copy):
+    rewrite(data_copy / "observations.csv", "platform_visitors,", "platform_visiters,")
+    with pytest.raises(DataError, match=r"observations\.csv, row 8, column 'indicator_id': unknown indicator id 'platform_visiters'"):
+        load(data_copy)
+
+
+def test_unknown_source(data_copy):
+    rewrite(data_copy / "reference_observations.csv", ",cnnic43_websites,", ",cnnic43_webs,")
+    with pytest.raises(DataError, match=r"reference_observations\.csv, row \d+, column 'source_id': unknown source id 'cnnic43_webs'"):
+        load(data_copy)
+
+
+def test_raw_checksum_mismatch(data_copy):
+    path = data_copy / "raw" / "reference" / "un_egdi_all_countries.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("0.7948", "0.7949"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"un_egdi_all_countries\.csv: checksum mismatch"):
+        load(data_copy)
+
+
+def test_non_utf8_bytes(data_copy):
+    path = data_copy / "indicators.csv"
+    path.write_bytes(path.read_bytes().replace("国家政务服务平台联通地区".encode(), "国家政务服务平台联通地区".encode("gb18030")))
+    with pytest.raises(DataError, match=r"indicators\.csv, row 2: not UTF-8: byte 0x\w\w"):
+        load(data_copy)
+
+
+def test_bad_enum_names_allowed_values(data_copy):
+    rewrite(data_copy / "observations.csv", ",reported,", ",quoted,")
+    with pytest.raises(DataError, match=r"row 2, column 'status': 'quoted' is not one of: reported, derived, corrected, gap"):
+        load(data_copy)
+
+
+def test_correction_must_keep_printed_text(data_copy):
+    rewrite(data_copy / "observations.csv", ",12882216个,", ",,")
+    with pytest.raises(DataError, match=r"column 'printed': a correction must keep the text as printed"):
+        load(data_copy)
+
+
+def test_derived_value_must_name_its_rule(data_copy):
+    rewrite(data_copy / "observations.csv", ",ecert_not_aggregated,", ",,")
+    with pytest.raises(DataError, match=r"column 'rule': a derived value must name the rule"):
+        load(data_copy)
+
+
+def test_gap_has_no_value(data_copy):
+    rewrite(data_copy / "reference_observations.csv", "2019-06,,,gap", "2019-06,1,,gap")
+    with pytest.raises(DataError, match=r"reference_observations\.csv, row \d+, column 'value': a gap has no value"):
+        load(data_copy)
+
+
+def test_changed_raw_table_is_validated_too(data_copy):
+    path = data_copy / "raw" / "reference" / "un_egdi_all_countries.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Albania,ALB,2003,0.31079", "Albania,ALB,2003,abc", 1), encoding="utf-8")
+    reseal(data_copy, "ref_un_egdi")
+    with pytest.raises(DataError, match=r"un_egdi_all_countries\.csv, row 4, column 'egdi': expected a number, found 'abc'"):
+        load(data_copy)
+
+
+def test_oversized_file_fails_before_reading(data_copy, monkeypatch):
+    monkeypatch.setattr(data, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(DataError, match=r"over the 1,000-byte limit"):
+        load(data_copy)
+
+
+def test_huge_cell_fails_fast(data_copy):
+    rewrite(data_copy / "observations.csv", "Within a year", "x" * 50_000 + "Within a year")
+    with pytest.raises(DataError, match=r"observations\.csv, row \d+: unreadable CSV .*limited to 10,000 characters"):
+        load(data_copy)
+
+
+def test_too_many_rows_fail_fast(data_copy, monkeypatch):
+    monkeypatch.setattr(data, "MAX_ROWS", 10)
+    with pytest.raises(DataError, match=r"row 12: more than 10 rows"):
+        load(data_copy)
+
+
+def test_error_leaves_the_real_data_loadable(data_copy):
+    (data_copy / "observations.csv").unlink()
+    with pytest.raises(DataError):
+        load(data_copy)
+    assert len(load(data.DATA_DIR)["observations"]) == 51
+
+
+def test_trace_and_fingerprint(tmp_path, monkeypatch, data_copy):
+    trace = tmp_path / "trace.jsonl"
+    monkeypatch.setenv(data.TRACE_ENV, str(trace))
+    data.observations(data_copy, section="websites")
+    data.observations(data_copy, section="websites")
+    reads = data.read_trace(trace)
+    assert reads == [{"indicators": None, "section": "websites", "table": "observations"}]
+    before = data.fingerprint(reads, data_copy)
+    rewrite(data_copy / "observations.csv", ",25313,", ",25314,")  # new media: not read
+    data._load_all.cache_clear()
+    assert data.fingerprint(reads, data_copy) == before
+    rewrite(data_copy / "observations.csv", ",13566,", ",13565,")  # websites: read
+    data._load_all.cache_clear()
+    assert data.fingerprint(reads, data_copy) != before

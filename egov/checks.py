@@ -100,6 +100,17 @@ def _un_mean(egdi: pd.DataFrame, lang: str) -> Result:
                   f"{len(d)} rows, largest difference {diff.max():.2g} ({worst['iso3']} {worst['year']})")
 
 
+def _china_rows_agree(egdi: pd.DataFrame, china: pd.DataFrame, lang: str) -> Result:
+    """China's rows in the all-countries table equal the separately corroborated China table."""
+    all_rows = egdi[egdi["iso3"] == "CHN"].set_index("year")
+    bad = [f"{r.year} {col}" for r in china.itertuples() for col, other in
+           (("egdi", "egdi"), ("osi", "osi"), ("hci", "hci"), ("tii", "tii"), ("egdi_rank", "rank"))
+           if abs(float(getattr(r, col)) - float(all_rows.loc[r.year, other])) > 1e-9]
+    desc = {"zh": "联合国EGDI:全部国家表中的中国数据与经新闻核对的中国表一致",
+            "en": "UN EGDI: China's rows agree with the news-corroborated China table"}[lang]
+    return Result("un_china_rows_agree", desc, not bad, "; ".join(bad) or f"{len(china)} surveys × 5 values agree")
+
+
 def _article_matches_un(obs: pd.DataFrame, egdi: pd.DataFrame, lang: str) -> Result:
     china = egdi[egdi["iso3"] == "CHN"].set_index("year")
     pairs = [(ind, int(p), data.value(obs, ind, period=p), china.loc[int(p), col])
@@ -146,7 +157,8 @@ def run(data_dir: Path = DATA_DIR, lang: str = "en") -> list[Result]:
     egdi = data.un_egdi(data_dir)
     results = [_rule_result(r, obs, lang) for r in rules.to_dict("records")]
     results += [_derived_have_rules(obs, rules, lang), _sources_agree(obs, lang),
-                _article_matches_un(obs, egdi, lang), _un_ranks(egdi, lang), _un_mean(egdi, lang)]
+                _article_matches_un(obs, egdi, lang), _china_rows_agree(egdi, data.table("un_egdi_china", data_dir), lang),
+                _un_ranks(egdi, lang), _un_mean(egdi, lang)]
     return results
 
 

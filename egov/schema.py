@@ -148,6 +148,19 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         Field("assessed", required=True, enum=["yes", "no"]),
         Field("source_repo_path", required=True)], ["iso3", "year"],
         categorical=("country", "iso3", "assessed"), raw_file="ref_un_egdi"),
+    Table("un_egdi_china", "raw/reference/un_egdi_china.csv",
+          "China's UN EGDI by survey, each checked against a news report of the UN result", [
+        Field("year", "integer", required=True, minimum=2003, maximum=2100),
+        Field("egdi", "number", required=True, minimum=0, maximum=1, unit="index"),
+        Field("osi", "number", required=True, minimum=0, maximum=1, unit="index"),
+        Field("hci", "number", required=True, minimum=0, unit="index"),
+        Field("tii", "number", required=True, minimum=0, maximum=1, unit="index"),
+        Field("epart", "number", required=True, minimum=0, maximum=1, unit="index"),
+        Field("egdi_rank", "integer", required=True, minimum=1, unit="rank"),
+        Field("n_countries", "integer", required=True, minimum=1),
+        Field("dataset_source", required=True), Field("corroborating_source_url"),
+        Field("corroborating_quote"), Field("confidence", required=True, enum=CONFIDENCE),
+        Field("note")], ["year"], categorical=("confidence",), raw_file="ref_un_egdi_china"),
 ]}
 
 

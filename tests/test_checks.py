@@ -26,9 +26,9 @@ def test_egov_check_passes_and_lists_every_rule():
     out = egov_check()
     assert out.returncode == 0, out.stdout + out.stderr
     n_rules = len(data.table("rules"))
-    assert out.stdout.count("PASS  ") == n_rules + 5
+    assert out.stdout.count("PASS  ") == n_rules + 6
     assert "websites_levels_sum" in out.stdout and "un_egdi_is_mean" in out.stdout
-    assert out.stdout.strip().endswith(f"{n_rules + 5} passed, 0 failed")
+    assert out.stdout.strip().endswith(f"{n_rules + 6} passed, 0 failed")
 
 
 def test_egov_check_in_chinese():
@@ -101,3 +101,11 @@ def test_rule_expressions_are_arithmetic_only(expr):
 
 def test_references_parses_breakdowns_and_periods():
     assert checks.references("100 * a[level=x]@2020-06 / b@2019") == [("a", "level=x", "2020-06"), ("b", "total", "2019")]
+
+
+def test_china_table_disagreeing_with_all_countries_fails(data_copy):
+    path = data_copy / "raw" / "reference" / "un_egdi_china.csv"
+    rewrite(path, "2020,0.7948,", "2020,0.7949,")
+    reseal(data_copy, "ref_un_egdi_china")
+    result = run(data_copy)["un_china_rows_agree"]
+    assert not result.passed and "2020 egdi" in result.detail

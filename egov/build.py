@@ -564,6 +564,27 @@ def _render_reason(prev, fmt, template, show_code, library, reports_dir) -> str 
 # --------------------------------------------------------------------------------------------
 # files
 
+def install_template() -> Path | None:
+    """Make ``jupyter nbconvert --to html --template egov`` find the template.
+
+    A wheel installs it as data files in ``<prefix>/share/jupyter/nbconvert/templates/egov``;
+    an editable install (``pip install -e .``) does not install data files, so the first build
+    links that folder to ``egov/templates/egov`` (edits then show at once). Returns the link
+    made, or None (already there, or the prefix is read-only).
+    """
+    target = Path(sys.prefix) / "share" / "jupyter" / "nbconvert" / "templates" / "egov"
+    if target.exists():
+        return None
+    try:
+        if target.is_symlink():  # a dangling link (the checkout moved)
+            target.unlink()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(TEMPLATE_DIR, target_is_directory=True)
+    except OSError:
+        return None
+    return target
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename:
     readers see the old file or the new one, never a part."""
@@ -799,6 +820,7 @@ def run(args) -> int:
               f"{len(jobs) - len(todo)} up to date; nothing was written")
         return 0
 
+    install_template()
     reports_dir.mkdir(parents=True, exist_ok=True)
     lock = _lock(reports_dir)
     try:

@@ -71,11 +71,14 @@ class EgovPDFExporter(EgovHTMLExporter):
     """The egov HTML page as PDF, with the CJK font embedded (``--to egov_pdf``)."""
 
     export_from_notebook = "egov PDF"
-    output_mimetype = "application/pdf"
 
     @default("file_extension")
     def _file_extension_default(self):
         return ".pdf"
+
+    @default("template_extension")
+    def _template_extension_default(self):
+        return ".html.j2"  # as nbconvert's webpdf: the HTML template, laid out as PDF
 
     def from_notebook_node(self, nb, resources=None, **kw):
         html, resources = super().from_notebook_node(nb, resources, **kw)

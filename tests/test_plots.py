@@ -1,0 +1,259 @@
+"""Charts: the theme and its CJK font, every chart in both languages without a missing glyph,
+titles and source lines, values that are the data's, NoData where the data has nothing."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib import font_manager
+from matplotlib.collections import QuadMesh
+from matplotlib.patches import Rectangle
+
+from egov import data, plots
+from egov import text as tx
+
+LANGS = ("zh", "en")
+
+
+@pytest.fixture(scope="module")
+def sections() -> dict[str, pd.DataFrame]:
+    return {s: data.observations(section=s) for s in ("platform", "capability", "sharing", "websites", "new_media")}
+
+
+@pytest.fixture(scope="module")
+def egdi() -> pd.DataFrame:
+    return data.un_egdi()
+
+
+def make(chart_id: str, lang: str, sections, egdi, as_of: str = "2020-06"):
+    fn, reads = plots.CHARTS[chart_id]
+    if reads == "un":
+        if chart_id == "peers_egdi":
+            return fn(egdi, plots.DEFAULT_PEERS, lang=lang, as_of=as_of)
+        return fn(egdi, lang=lang, as_of=as_of)
+    return fn(sections[reads], lang=lang, as_of=as_of)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+# --------------------------------------------------------------------------- theme
+
+def test_theme_picks_a_cjk_font():
+    font = plots.setup()
+    assert font in plots.CJK_FONTS
+    assert plt.rcParams["font.sans-serif"][0] == font
+    path = font_manager.findfont(font_manager.FontProperties(family=font), fallback_to_default=False)
+    assert "cjk" in path.lower() or "han" in path.lower() or "pingfang" in path.lower() or "msyh" in path.lower()
+    assert plt.rcParams["svg.hashsalt"] == "egov"
+
+
+def test_missing_cjk_font_is_a_clear_error(monkeypatch):
+    latin = [f for f in font_manager.fontManager.ttflist if f.name == "DejaVu Sans"]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", latin)
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [])
+    with pytest.raises(plots.FontError) as err:
+        plots.setup()
+    msg = str(err.value)
+    assert "sudo apt-get install fonts-noto-cjk" in msg
+    assert "Noto Sans CJK SC" in msg and "boxes" in msg
+
+
+def test_a_font_installed_after_the_cache_is_found(monkeypatch):
+    """No CJK font in matplotlib's list, but one on disk: it is added, not reported missing."""
+    cjk = [f for f in font_manager.fontManager.ttflist if f.name == "Noto Sans CJK SC"]
+    if not cjk:
+        pytest.skip("needs Noto Sans CJK SC on this machine")
+    rest = [f for f in font_manager.fontManager.ttflist if f.name not in plots.CJK_FONTS]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", list(rest))
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [cjk[0].fname])
+    assert plots.find_cjk_font() == "Noto Sans CJK SC"
+
+
+# --------------------------------------------------------------------------- every chart
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("chart_id", list(plots.CHARTS))
+def test_chart_renders_without_missing_glyphs(chart_id, lang, sections, egdi, caplog):
+    plots.setup()
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
+        warnings.simplefilter("always")
+        chart = make(chart_id, lang, sections, egdi)
+        assert isinstance(chart, plots.Chart), chart
+        png = chart.png()
+    glyphs = [str(w.message) for w in caught if "Glyph" in str(w.message) or "missing from" in str(w.message)]
+    assert glyphs == []
+    assert [w for w in caught if issubclass(w.category, UserWarning)] == []
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("matplotlib")] == []
+    assert png.startswith(b"\x89PNG") and b"Software" not in png[:4096]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("chart_id", list(plots.CHARTS))
+def test_chart_has_title_period_unit_and_source(chart_id, lang, sections, egdi):
+    chart = make(chart_id, lang, sections, egdi)
+    texts = [t.get_text() for t in chart.fig.texts]
+    assert chart.title and chart.subtitle
+    flat = [t.replace("\n", "") for t in texts]
+    assert chart.title.replace("\n", "") in "".join(flat).replace(" ", "") or \
+        any(chart.title.replace(" ", "") in f.replace(" ", "") for f in flat)
+    assert chart.source.startswith("数据来源：" if lang == "zh" else ("Source: ", "Sources: "))
+    assert any(t.replace("\n", "").replace(" ", "") == chart.source.replace(" ", "") for t in texts)
+    # the period: a year in the title or subtitle
+    assert any(ch.isdigit() for ch in chart.title + chart.subtitle)
+    # the unit, unless the subtitle says what the index scale is
+    words = ("单位", "指数", "EGDI") if lang == "zh" else ("unit", "indices", "EGDI")
+    assert any(w in chart.subtitle or w in chart.title for w in words)
+    # the other language never leaks into the labels drawn
+    if lang == "en":
+        drawn = [t.get_text() for ax in chart.fig.axes for t in ax.get_xticklabels() + ax.get_yticklabels()]
+        assert not any("年" in d or "月" in d for d in drawn)
+
+
+def test_lang_switches_every_label(sections, egdi):
+    for chart_id in plots.CHARTS:
+        zh, en = (make(chart_id, lang, sections, egdi) for lang in LANGS)
+        assert zh.title != en.title and zh.source != en.source and list(zh.table.columns) != list(en.table.columns)
+        plt.close(zh.fig)
+        plt.close(en.fig)
+
+
+def _plotted_numbers(fig) -> list[float]:
+    """Every number the figure draws: bar extents, line points, heatmap cells, label texts."""
+    out: list[float] = []
+    for ax in fig.axes:
+        for p in ax.patches:
+            if isinstance(p, Rectangle):
+                out += [p.get_width(), p.get_height()]
+        for line in ax.lines:
+            out += [float(y) for y in np.asarray(line.get_ydata(), dtype=float)]
+        for c in ax.collections:
+            if isinstance(c, QuadMesh):
+                out += [float(v) for v in np.asarray(c.get_array()).ravel()]
+            else:
+                out += [float(y) for y in np.asarray(c.get_offsets())[:, 1]] if len(c.get_offsets()) else []
+    return out
+
+
+def _shown_texts(fig) -> str:
+    ticks = [t.get_text() for ax in fig.axes for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    return " ".join(t.get_text() for ax in fig.axes for t in ax.texts) + " " + \
+        " ".join(t.get_text() for t in fig.texts) + " " + " ".join(ticks)
+
+
+@pytest.mark.parametrize("chart_id", list(plots.CHARTS))
+def test_plotted_values_are_the_data(chart_id, sections, egdi):
+    chart = make(chart_id, "zh", sections, egdi)
+    drawn = _plotted_numbers(chart.fig)
+    texts = _shown_texts(chart.fig)
+    reads = plots.CHARTS[chart_id][1]
+    un = egdi.set_index(["iso3", "year"])
+    assert not chart.data.empty
+    for r in chart.data.itertuples():
+        # the value is the data's ...
+        if reads == "un":
+            assert float(un.loc[(r.breakdown, int(r.period)), r.indicator_id]) == pytest.approx(float(r.value))
+        else:
+            assert data.value(sections[reads], r.indicator_id, r.breakdown, r.period) == pytest.approx(float(r.value))
+        # ... and it is drawn: as a bar, a point, a cell, or (a single figure) as its label
+        label = tx.number(float(r.value), "zh")
+        assert any(abs(d - float(r.value)) < 1e-9 for d in drawn) or label in texts, \
+            f"{r.indicator_id}[{r.breakdown}]@{r.period} = {r.value} is not drawn"
+
+
+def test_bars_are_exactly_the_data(sections):
+    """The websites chart draws its level bars and stacked totals from the data's rows alone."""
+    chart = plots.websites_by_level(sections["websites"], "en")
+    ax1, ax2 = chart.fig.axes[:2]
+    widths = sorted(p.get_width() for p in ax1.patches)
+    obs = sections["websites"]
+    expected = sorted(data.value(obs, "gov_websites", b, "2020-06") for b in
+                      ("level=govcn", "level=state_council", "level=provincial", "level=municipal_and_below"))
+    assert widths == expected
+    tops = sorted(p.get_y() + p.get_height() for p in ax2.patches if p.get_y() > 0)  # the stacked central bars
+    assert tops == sorted(data.value(obs, "gov_websites", "total", p) for p in ("2018-12", "2019-12", "2020-06"))
+
+
+def test_table_beside_the_chart_holds_its_values(sections):
+    chart = plots.platform_reach(sections["platform"], "en")
+    assert list(chart.table["value"]) == [126000000, 1002000000, 5891000000]
+    assert set(chart.table["period"]) == {"2020-06"}
+    assert chart.table["source"].iloc[0] == "Qianzhan Industry Research Institute (2020)"
+
+
+# --------------------------------------------------------------------------- as_of
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_nothing_for_as_of_says_so(lang, sections, egdi):
+    for chart_id in ("platform_reach", "ecert", "identity", "homepage_updates"):
+        out = make(chart_id, lang, sections, egdi, as_of="2015-06")
+        assert isinstance(out, plots.NoData)
+        assert ("2015年6月" if lang == "zh" else "June 2015") in out.message
+    gain = make("egdi_gain", lang, sections, egdi, as_of="2013-06")
+    assert isinstance(gain, plots.NoData) and "2014" in gain.message
+
+
+def test_as_of_moves_the_charts(sections, egdi):
+    chart = plots.websites_by_level(sections["websites"], "en", as_of="2019-12")
+    assert set(chart.data["period"]) == {"2018-12", "2019-12"}
+    rank = plots.egdi_china(egdi, "en", as_of="2019-06")
+    assert "2016 → 2018" in rank.title
+    peers = plots.peers_egdi(egdi, ["USA"], "en", as_of="2024-12")
+    assert "2024" in peers.title
+
+
+def test_comparison_set_computes_the_top_five(egdi):
+    top = plots.top_countries(egdi, 2020)
+    d = egdi[egdi["year"] == 2020].sort_values("rank")
+    assert top == list(d["iso3"].astype(str).head(5))
+    codes = plots.comparison_set(egdi, ["USA", "KOR"], 2020)
+    assert codes[:5] == top[:5] or set(top) <= set(codes)
+    assert "CHN" in codes and "USA" in codes and len(codes) == len(set(codes))
+
+
+def test_egdi_gain_adds_up(egdi):
+    chart = plots.egdi_gain(egdi, "en")
+    t = chart.table.set_index("index")
+    parts = t["contribution to EGDI"].iloc[1:].astype(float).sum()
+    assert parts == pytest.approx(float(t["contribution to EGDI"].iloc[0]), abs=1e-4)
+    assert "telecom infrastructure" in chart.title
+
+
+# --------------------------------------------------------------------------- display
+
+def test_show_displays_png_then_the_table_with_metadata(monkeypatch, sections):
+    shown = []
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: shown.append((a, k)))
+    plots.show(plots.ecert(sections["sharing"], "en"), "03_sharing")
+    (png_args, png_kw), (tbl_args, tbl_kw) = shown
+    assert set(png_args[0]) == {"image/png", "text/plain"} and png_kw["raw"] is True
+    assert "image/svg+xml" not in png_args[0]
+    meta = tbl_kw["metadata"]["egov"]
+    assert meta["filename"] == "03_sharing_ecert.csv"
+    assert meta["source"] == "Source: Qianzhan Industry Research Institute (2020)"
+    assert meta["csv"].splitlines()[0].startswith("indicator,breakdown,period,value")
+    shown.clear()
+    plots.show(plots.ecert(sections["sharing"], "en", as_of="2015-06"), "03_sharing")
+    assert len(shown) == 1 and "June 2015" in shown[0][0][0].data
+
+
+def test_png_bytes_are_the_same_every_time(sections):
+    a = plots.douyin(sections["new_media"], "zh").png()
+    b = plots.douyin(sections["new_media"], "zh").png()
+    assert a == b
+
+
+def test_wrap_keeps_brackets_and_numbers_whole():
+    lines = plots.wrap("数据来源：前瞻产业研究院（2020）；CNNIC 第43次《中国互联网络发展状况统计报告》", 30).split("\n")
+    assert all(not line.endswith(("（", "《")) for line in lines)
+    assert "2020" in "".join(lines) and all("202\n" not in line for line in lines)

@@ -49,7 +49,7 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.ticker import Formatter, MaxNLocator  # noqa: E402
 
 from egov import data  # noqa: E402
 from egov import text as tx  # noqa: E402
@@ -322,15 +322,31 @@ def _numbers(values) -> pd.Series:
     return s
 
 
-def _compact(lang: str):
-    """Tick formatter: 1亿 / 100 million, no unit."""
-    def fmt(v, _pos=None):
+class _Compact(Formatter):
+    """Axis ticks in one scale: 0, 4000, 8000 or 0, 0.8万, 1.6万 (zh); 200 million (en)."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self._ticks: list[float] = []
+
+    def set_locs(self, locs) -> None:
+        self._ticks = [float(x) for x in locs]
+
+    def __call__(self, v, pos=None):
         if v == 0:
             return "0"
-        if abs(v) < 1 or not float(v).is_integer():
+        top = max((abs(x) for x in self._ticks), default=abs(v))
+        scales = ((1e8, "亿"), (1e4, "万")) if self.lang == "zh" else ((1e9, " billion"), (1e6, " million"))
+        for scale, suffix in scales:
+            if top >= scale:
+                return tx._trim(v / scale, 2) + suffix
+        if not float(v).is_integer():
             return tx._trim(v, 2)
-        return tx.number(v, lang, short=True)
-    return FuncFormatter(fmt)
+        return f"{int(v)}" if self.lang == "zh" else f"{int(v):,}"
+
+
+def _compact(lang: str) -> Formatter:
+    return _Compact(lang)
 
 
 # --------------------------------------------------------------------------- figure frame
@@ -683,6 +699,13 @@ def identity(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -> Cha
 
 # 4 -------------------------------------------------------------------------- websites
 
+#: One colour per category wherever it appears.
+COLORS = {
+    "level=govcn": PURPLE, "level=state_council": VERMILLION, "level=central": VERMILLION,
+    "level=provincial": ORANGE, "level=municipal_and_below": BLUE, "level=provincial_and_below": GREEN,
+    "type=info_disclosure": BLUE, "type=online_services": ORANGE, "type=news": GREEN, "type=other": GREY,
+}
+
 _LEVEL_PARTITIONS = (
     ("level=govcn", "level=state_council", "level=provincial", "level=municipal_and_below"),
     ("level=central", "level=provincial", "level=municipal_and_below"),
@@ -713,7 +736,7 @@ def websites_by_level(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06
     if not parts.empty:
         names = [wrap(n, 14 if lang == "zh" else 26) for n in _names(parts, lang, by="breakdown")]
         _hbars(ax1, names, parts["value"].astype(float), [_label(r, lang, unit=False) for _, r in parts.iterrows()],
-               [PURPLE, VERMILLION, ORANGE, BLUE][-len(parts):])
+               [COLORS[b] for b in parts["breakdown"]])
         ax1.set_title(_t(lang, f"{tx.period_label(as_of, lang)}，按行政级别", f"{tx.period_label(as_of, lang, True)}, by level"),
                       loc="left", fontsize=10)
         ax1.xaxis.set_major_locator(MaxNLocator(4, integer=True))
@@ -729,9 +752,9 @@ def websites_by_level(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06
         below = np.array([float(t["value"].iloc[1]) for t in trend])
         total = np.array([float(t["value"].iloc[2]) for t in trend])
         lab = tx.labels(lang)["breakdowns"]
-        ax2.bar(x, below, color=BLUE, width=0.55, label=lab["level=provincial_and_below"])
-        ax2.bar(x, central, bottom=below, color=VERMILLION, width=0.55,
-                label=lab["level=central"].split("（")[0].split(" (")[0])
+        ax2.bar(x, below, color=COLORS["level=provincial_and_below"], width=0.55, label=lab["level=provincial_and_below"])
+        ax2.bar(x, central, bottom=below, color=COLORS["level=central"], width=0.55,
+                label=re.split(r"\s*[（(]", lab["level=central"])[0])
         for xi, t in zip(x, total):
             ax2.text(xi, t, tx.number(t, lang), ha="center", va="bottom", fontsize=9.5, fontweight="bold")
         ax2.set_xticks(x, [tx.period_label(t["period"].iloc[0], lang, short=True) for t in trend])
@@ -800,7 +823,8 @@ def website_columns(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06")
                 rows.append(c)
             labels.append(s)
         _hbars(ax2, _names(share, lang, by="breakdown"), share["value"].astype(float), labels,
-               [BLUE, ORANGE, GREEN, GREY][: len(share)], max_value=float(share["value"].max()) * 1.25)
+               [COLORS[b] for b in share["breakdown"]], max_value=float(share["value"].max()) * 1.4)
+        ax2.set_xticks([0, 25, 50, 75, 100])
         ax2.set_xlabel("%")
         ax2.set_title(_t(lang, f"按类别（{tx.period_label(as_of, lang)}，占比）", f"By type ({tx.period_label(as_of, lang, True)}, share)"),
                       loc="left", fontsize=10)
@@ -1145,11 +1169,19 @@ def survey_facts(egdi: pd.DataFrame, peers: list[str], lang: str = "zh", as_of: 
             f[f"prev_{c}"] = float(china.loc[prev, c])
         f["gain"] = f["egdi"] - f["prev_egdi"]
         f["places"] = f["prev_rank"] - f["rank"]
+        r, p = int(f["rank"]), int(abs(f["places"]))
+        if lang == "zh":
+            f["rank_move"] = (f"升至第{r}位，提升{p}位" if f["places"] > 0 else
+                              f"降至第{r}位，下降{p}位" if f["places"] < 0 else f"保持第{r}位")
+        else:
+            f["rank_move"] = (f"rose {p} places to {r}" if f["places"] > 0 else
+                              f"fell {p} places to {r}" if f["places"] < 0 else f"stayed at {r}")
         if prev >= 2014:
             for c in ("osi", "hci", "tii"):
                 f[f"d_{c}"] = f[c] - f[f"prev_{c}"]
                 f[f"share_{c}"] = 100 * (f[f"d_{c}"] / 3) / f["gain"] if f["gain"] else 0.0
             driver = max(("osi", "hci", "tii"), key=lambda c: f[f"d_{c}"])
-            f["driver"] = SUBINDEX_NAMES[lang][driver]
+            name = SUBINDEX_NAMES[lang][driver]
+            f["driver"] = name if lang == "zh" else name[0].lower() + name[1:]
             f["share_driver"] = f[f"share_{driver}"]
     return f

@@ -337,6 +337,15 @@ class Story:
     def value(self, indicator: str, breakdown: str = "total", period: str | None = None) -> float:
         return float(self.row(indicator, breakdown, period)["value"])
 
+    def distinct(self, a: str, b: str) -> bool:
+        """Whether two references (``indicator[breakdown]@period``) both exist and name different
+        observations: to skip a comparison of a period with itself."""
+        try:
+            ra, rb = (self._ref(REF.fullmatch(x)) for x in (a, b))
+        except Missing:
+            return False
+        return ra["period"] != rb["period"]
+
     def has(self, indicator: str, breakdown: str = "total", period: str | None = None) -> bool:
         try:
             self.row(indicator, breakdown, period)

@@ -35,7 +35,10 @@ def init_worker() -> None:
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
 
-    from egov import exporters  # noqa: F401
+    from egov import data, exporters  # noqa: F401
+
+    # a forked worker inherits the parent's cache of loaded tables, maybe of older data
+    data._load_all.cache_clear()
 
 
 def _on_term(signum, frame):
@@ -137,7 +140,7 @@ def run_job(spec: dict) -> dict:
     result: dict = {"key": spec["key"], "status": "ok", "outputs": {}}
     if spec["execute"]:
         nb, error = _execute(spec, out_dir)
-        normalise(nb, spec["output_path"], spec["notebook_label"])
+        normalise(nb, spec["output_path"], spec["notebook_record"])
         if error is not None:
             failed = out_dir / "failed" / f"{stem}.ipynb"
             failed.parent.mkdir(parents=True, exist_ok=True)
@@ -200,7 +203,7 @@ def _execute(spec: dict, out_dir: Path):
     nb = load_notebook_node(str(nb_path))  # as papermill reads it (every cell gets tags)
     try:
         nb = parameterize_notebook(nb, spec["parameters"], report_mode=False, kernel_name=spec["kernel"])
-        nb = prepare_notebook_metadata(nb, spec["notebook_label"], spec["output_path"])
+        nb = prepare_notebook_metadata(nb, spec["notebook_record"], spec["output_path"])
         nb = remove_error_markers(nb)
         kernel = papermill_engines.nb_kernel_name(engine_name=None, nb=nb, name=spec["kernel"])
         try:
@@ -239,15 +242,14 @@ def _without_markers(nb):
 def _unexpected(nb, err: Exception, kernel: str, spec: dict) -> str:
     """Describe a failure papermill does not mark in the notebook, and mark it."""
     name = type(err).__name__
-    # papermill marks every cell "pending" before the run; the last one it touched was running
-    started = [i for i, c in enumerate(nb.cells)
-               if c.metadata.get("papermill", {}).get("status") not in (None, "pending")]
+    # papermill stamps a cell's start_time when it starts it: the last one stamped was running
+    started = [i for i, c in enumerate(nb.cells) if c.metadata.get("papermill", {}).get("start_time")]
     running = started[-1] if started else None
     if name == "NoSuchKernel":
         message = (f"no Jupyter kernel named {kernel!r}; register it (make setup) "
                    "or pass --kernel python3")
     elif name == "CellTimeoutError" or isinstance(err, TimeoutError):
-        message = f"timed out (--timeout {spec['timeout']:g} s per cell)"
+        message = f"timed out: the cell ran longer than --timeout {spec['timeout']} s"
     elif name == "DeadKernelError":
         message = "the kernel died (out of memory, or a crash in compiled code)"
     else:

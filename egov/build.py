@@ -284,23 +284,29 @@ def convert_cli_value(param: Param, raw: str):
                          f"(its default is {param.default!r}); got {raw!r}")
 
 
-def check_value(param: Param, value):
-    """Check an already-typed value (from the parameters file) against the declared type."""
-    t = param.type
-    ok = {
+def _is(t: str, value) -> bool:
+    if t.startswith("list"):
+        inner = t[5:-1] if "[" in t else "any"
+        return isinstance(value, list) and all(_is(inner, v) for v in value)
+    return {
         "any": True,
         "str": isinstance(value, str),
         "int": isinstance(value, int) and not isinstance(value, bool),
         "float": isinstance(value, (int, float)) and not isinstance(value, bool),
         "bool": isinstance(value, bool),
         "dict": isinstance(value, dict),
-    }.get(t)
-    if t.startswith("list"):
-        inner = t[5:-1] if "[" in t else "any"
-        ok = isinstance(value, list) and all(
-            check_value(Param(param.name, inner, None), v) is not None for v in value)
-    if ok:
-        return float(value) if t == "float" else value
+    }.get(t, False)
+
+
+def check_value(param: Param, value):
+    """Check an already-typed value (from the parameters file) against the declared type."""
+    t = param.type
+    if _is(t, value):
+        if t == "float":
+            return float(value)
+        if t == "list[float]":
+            return [float(v) for v in value]
+        return value
     hint = ""
     if t == "str" and not isinstance(value, str):
         hint = f"; quote it to keep it a string (\"{value}\")"
@@ -374,6 +380,12 @@ def _show(path) -> str:
         except ValueError:
             continue
     return str(p)
+
+
+def _label(nb: Path) -> str:
+    """How a notebook is recorded (manifest, executed notebook): ``notebooks/04_websites.ipynb``,
+    the same in every checkout, so records compare byte for byte."""
+    return f"{nb.parent.name}/{nb.name}"
 
 
 def discover(notebooks_dir: Path) -> list[Path]:
@@ -453,6 +465,8 @@ class _Fingerprints:
             try:
                 from egov import data
 
+                if not self.cache:  # loaded tables are cached per folder: read them afresh
+                    data._load_all.cache_clear()
                 self.cache[key] = data.fingerprint(reads, self.directory)
             except Exception:  # invalid data: the run will report it
                 self.cache[key] = None
@@ -473,7 +487,7 @@ def plan(notebooks: list[Path], langs: list[str], params: dict[Path, dict], form
         for nb in notebooks:
             key = f"{lang}/{nb.stem}"
             inputs = {
-                "notebook": _show(nb),
+                "notebook": _label(nb),
                 "notebook_sha256": _sha256_file(nb),
                 "parameters": {"lang": lang, **params[nb]},
                 "kernel": kernel,
@@ -516,8 +530,7 @@ def _exec_reasons(prev, inputs, state, fingerprints, reports_dir, force) -> list
         reasons.append("kernel changed")
     if old.get("egov_library_sha256") != inputs["egov_library_sha256"]:
         reasons.append("egov library changed")
-    if old.get("data_dir") != inputs["data_dir"]:
-        reasons.append(f"data folder changed ({old.get('data_dir')} → {inputs['data_dir']})")
+    # data_dir is recorded, not compared: what counts is the data behind the reads (below)
     if old.get("data_untraced_sha256") != inputs["data_untraced_sha256"]:
         reasons.append("a data file outside the traced tables changed (raw files or origin records)")
     data = prev.get("data", {})
@@ -585,6 +598,11 @@ def install_template() -> Path | None:
     return target
 
 
+def _move(src, dst) -> None:
+    """Rename within one file system: atomic (readers see the old file or the new one)."""
+    os.replace(src, dst)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename:
     readers see the old file or the new one, never a part."""
@@ -593,7 +611,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with open(tmp, "wb") as f:
             f.write(data)
-        os.replace(tmp, path)
+        _move(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -755,10 +773,23 @@ class _Progress:
             self.bar.close()
 
 
+class _signals_deferred:
+    """Hold SIGINT/SIGTERM while a report is moved into place; they act right after."""
+
+    _SIGS = {signal.SIGINT, signal.SIGTERM}
+
+    def __enter__(self):
+        signal.pthread_sigmask(signal.SIG_BLOCK, self._SIGS)
+
+    def __exit__(self, *exc):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, self._SIGS)
+        return False
+
+
 def _lock(reports_dir: Path):
     import fcntl
 
-    f = open(reports_dir / _LOCK, "w")
+    f = open(reports_dir / _LOCK, "a")  # never written: its time stays that of the first build
     try:
         fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -791,6 +822,8 @@ def run(args) -> int:
         formats = [x for x in FORMATS if x in formats]
         if args.workers is not None and args.workers < 1:
             raise ParameterError("--workers must be at least 1")
+        if args.timeout is not None and args.timeout < 1:
+            raise ParameterError("--timeout must be at least 1 second")
         every = discover(notebooks_dir)
         notebooks = select(every, _split_list(args.only))
         if not notebooks:
@@ -860,14 +893,15 @@ def _build(args, jobs, todo, every, manifest, reports_dir) -> int:
             specs = [_spec(j, args, reports_dir, staging, entries.get(j.key)) for j in todo]
             for result in _execute_all(specs, args.workers, progress):
                 job = next(j for j in todo if j.key == result["key"])
-                msg = _publish(job, result, entries, reports_dir, staging, versions, args)
+                with _signals_deferred():  # a report and its manifest entry move together
+                    msg = _publish(job, result, entries, reports_dir, staging, versions, args)
+                    write_manifest(reports_dir, manifest)
                 if result["status"] == "ok":
                     progress.step(msg)
                 else:
                     failures.append(msg)
                     progress.step(f"FAILED {job.key}")
                     progress.log(f"egov build: error: {msg}")
-                write_manifest(reports_dir, manifest)
         order = [nb.stem for nb in every]
         index = render_index(manifest, order).encode("utf-8")
         if not (reports_dir / INDEX).is_file() or (reports_dir / INDEX).read_bytes() != index:
@@ -901,6 +935,7 @@ def _spec(job: Job, args, reports_dir: Path, staging: Path, prev: dict | None) -
         "key": job.key,
         "notebook": str(job.notebook),
         "notebook_label": _show(job.notebook),
+        "notebook_record": _label(job.notebook),
         "lang": job.lang,
         "parameters": job.parameters,
         "execute": job.execute,
@@ -964,27 +999,36 @@ def _publish(job: Job, result: dict, entries: dict, reports_dir: Path, staging: 
     """Move a finished report into place and record it; return a log line."""
     key = job.key
     prev = entries.get(key)
-    label = f"{_show(job.notebook)} [{job.lang}]"
     failed_path = reports_dir / job.lang / "failed" / f"{job.notebook.stem}.ipynb"
     if result["status"] != "ok":
         if result.get("failed_notebook"):
             failed_path.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(result["failed_notebook"], failed_path)
+            _move(result["failed_notebook"], failed_path)
         # the previous good report stays on disk and in the manifest (under its own inputs)
         entry = dict(prev) if prev else {}
         if prev and prev.get("status") == "ok":
             entry["last_good"] = {k: prev[k] for k in ("inputs", "data", "packages") if k in prev}
         entry.update({
-            "notebook": _show(job.notebook), "lang": job.lang, "status": "failed",
+            "notebook": _label(job.notebook), "lang": job.lang, "status": "failed",
             "error": result["error"], "schema": BUILD_SCHEMA,
             "failed_inputs": job.inputs, "packages": versions,
         })
         entry["failed_notebook"] = failed_path.relative_to(reports_dir).as_posix() \
             if result.get("failed_notebook") else None
         entries[key] = entry
-        return result["error"]
+        msg = result["error"]
+        if result.get("failed_notebook"):
+            msg += f"\n    executed copy with the error: {_show(failed_path)}"
+        if prev and prev.get("outputs"):
+            msg += "\n    the previous good report is kept"
+        return msg
     outputs = dict(prev.get("outputs", {})) if (prev and not job.execute) else {}
     entry = dict(prev) if (prev and not job.execute) else {}
+    if job.execute and prev:
+        # formats not made this time would no longer match the executed notebook
+        for fmt, out in prev.get("outputs", {}).items():
+            if fmt not in result["outputs"]:
+                (reports_dir / out["path"]).unlink(missing_ok=True)
     template = template_hash()
     library = job.inputs["egov_library_sha256"]
     for fmt, staged in result["outputs"].items():
@@ -992,7 +1036,7 @@ def _publish(job: Job, result: dict, entries: dict, reports_dir: Path, staging: 
         target = reports_dir / job.lang / f"{job.notebook.stem}.{ext}"
         target.parent.mkdir(parents=True, exist_ok=True)
         sha = _sha256_file(Path(staged))
-        os.replace(staged, target)
+        _move(staged, target)
         outputs[fmt] = {"path": target.relative_to(reports_dir).as_posix(), "sha256": sha}
     ipynb_sha = outputs["ipynb"]["sha256"]
     for fmt in result["outputs"]:
@@ -1001,7 +1045,7 @@ def _publish(job: Job, result: dict, entries: dict, reports_dir: Path, staging: 
                                  "render_key": _render_key(ipynb_sha, fmt, template, args.show_code, library)})
     if job.execute:
         entry = {
-            "notebook": _show(job.notebook),
+            "notebook": _label(job.notebook),
             "lang": job.lang,
             "inputs": job.inputs,
             "data": {"reads": result["reads"], "fingerprint": result["fingerprint"],
@@ -1049,7 +1093,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="execute every report, ignoring the cache")
     p.add_argument("--dry-run", "-n", action="store_true",
                    help="print what would run and why; write nothing")
-    p.add_argument("--timeout", type=float, metavar="SECONDS",
+    p.add_argument("--timeout", type=int, metavar="SECONDS",
                    help="fail a notebook when one cell runs longer than this (default: no limit)")
     p.add_argument("--show-code", action="store_true", help="show code inputs in HTML and PDF")
     p.add_argument("--kernel", metavar="NAME", help="Jupyter kernel (default: the notebook's kernelspec)")

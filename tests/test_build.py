@@ -1,0 +1,501 @@
+"""``egov build``: strict parameters, failures, atomic output, the cache, reproducibility.
+
+Small fixture notebooks (tests/fixtures/, named by behaviour) keep this fast; one test builds a
+real section notebook when notebooks/ has them. Everything is built under tmp_path, on a copy
+of data/ (EGOV_DATA_DIR), never into the repository's reports/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from egov import build as B
+from egov.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIX = Path(__file__).resolve().parent / "fixtures"
+DATA = ROOT / "data"
+BIN = Path(sys.executable).parent
+
+
+def egov_build(root: Path, *args) -> int:
+    """``egov build`` in this process, on ``root/notebooks`` into ``root/reports``."""
+    return main(["build", "--notebooks", str(root / "notebooks"), "-o", str(root / "reports"),
+                 *map(str, args)])
+
+
+def make_project(root: Path, notebooks: dict[str, str]) -> Path:
+    """``root/notebooks`` holding fixtures (target name → fixture name) and a copy of data/."""
+    (root / "notebooks").mkdir(parents=True)
+    for name, fixture in notebooks.items():
+        shutil.copy(FIX / f"{fixture}.ipynb", root / "notebooks" / f"{name}.ipynb")
+    shutil.copytree(DATA, root / "data")
+    return root
+
+
+def files(reports: Path) -> dict[str, bytes]:
+    return {p.relative_to(reports).as_posix(): p.read_bytes()
+            for p in sorted(reports.rglob("*")) if p.is_file() and p.name != B._LOCK}
+
+
+def dry_run(root: Path, capsys, *args) -> dict[str, str]:
+    """``--dry-run`` lines by report key: ``run: reason``, ``render (...)``, ``fresh``."""
+    capsys.readouterr()
+    assert egov_build(root, "--dry-run", *args) == 0
+    out = capsys.readouterr().out
+    plan = {}
+    for line in out.splitlines():
+        m = re.match(r"(run|render|fresh)\s+([^\s:]+)(.*)", line)
+        if m:
+            plan[m.group(2)] = (m.group(1) + m.group(3)).strip()
+    return plan
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """Two fixture notebooks built in both languages, HTML and PDF, on a data copy."""
+    root = make_project(tmp_path_factory.mktemp("base"),
+                        {"reads_websites": "reads_websites", "reads_platform": "reads_platform"})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("EGOV_DATA_DIR", str(root / "data"))
+        assert egov_build(root, "--workers", "2") == 0
+    return root
+
+
+@pytest.fixture
+def project(base, tmp_path, monkeypatch):
+    """A copy of the built base project (notebooks, data, reports) to change things in."""
+    root = tmp_path / "p"
+    shutil.copytree(base, root, symlinks=True)
+    monkeypatch.setenv("EGOV_DATA_DIR", str(root / "data"))
+    return root
+
+
+@pytest.fixture
+def nbs(tmp_path, monkeypatch):
+    root = make_project(tmp_path / "n", {"reads_websites": "reads_websites",
+                                         "reads_platform": "reads_platform"})
+    monkeypatch.setenv("EGOV_DATA_DIR", str(root / "data"))
+    return root
+
+
+# ------------------------------------------------------------------------------ parameters
+
+def test_parameters_cell_is_read_with_types():
+    params = B.notebook_parameters(FIX / "reads_websites.ipynb")
+    assert {n: p.type for n, p in params.items()} == {
+        "lang": "str", "as_of": "str", "code": "str", "top": "int", "share": "float",
+        "peers": "list[str]"}
+    assert params["code"].default == "007"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-p", "cod", "1"], "unknown parameter 'cod': no selected notebook declares it; declared: as_of, code"),
+    (["-p", "top", "three"], "parameter 'top' must be an integer (its default is 3); got 'three'"),
+    (["-p", "share", "half"], "parameter 'share' must be a number"),
+    (["-p", "peers", "[1, 2]"], "parameter 'peers' must be a list of strings"),
+    (["-p", "lang", "fr"], "'lang' is set by the build"),
+    (["--only", "nosuch"], "--only nosuch: no such section; sections: reads_platform, reads_websites"),
+    (["--lang", "fr"], "--lang fr: languages are zh and en"),
+    (["--format", "docx"], "--format docx: formats are html and pdf"),
+    # a parameter only reads_websites declares, with only reads_platform selected
+    (["--only", "reads_platform", "-p", "top", "3"], "unknown parameter 'top'"),
+])
+def test_bad_parameters_exit_2_before_anything_runs(nbs, capsys, args, message):
+    assert egov_build(nbs, *args) == 2
+    err = capsys.readouterr().err
+    assert "egov build: error:" in err and message in err
+    assert not (nbs / "reports").exists()
+
+
+def test_parameters_file_is_type_checked(nbs, capsys):
+    pfile = nbs / "params.yaml"
+    pfile.write_text("code: 007\n")  # YAML reads 007 as the integer 7
+    assert egov_build(nbs, "--parameters-file", pfile) == 2
+    err = capsys.readouterr().err
+    assert "parameter 'code' must be a string (its default is '007'); got integer 7" in err
+    assert 'quote it to keep it a string ("7")' in err
+    pfile.write_text('code: "007"\ntop: 5\npeers: [KOR, JPN]\n')
+    params = B.resolve_parameters([nbs / "notebooks" / "reads_websites.ipynb"], [],
+                                  B.load_parameters_file(pfile))
+    assert params[nbs / "notebooks" / "reads_websites.ipynb"] == {
+        "code": "007", "top": 5, "peers": ["KOR", "JPN"]}
+
+
+def test_cli_values_take_the_type_of_the_default():
+    nb = FIX / "reads_websites.ipynb"
+    got = B.resolve_parameters([nb], [("code", "007"), ("top", "12"), ("share", "2"),
+                                      ("peers", "KOR, JPN")], {})[nb]
+    assert got == {"code": "007", "top": 12, "share": 2.0, "peers": ["KOR", "JPN"]}
+    assert isinstance(got["share"], float)
+    assert B.resolve_parameters([nb], [("peers", '["USA"]')], {})[nb] == {"peers": ["USA"]}
+
+
+def test_string_parameter_reaches_the_notebook_as_a_string(nbs, capsys):
+    """papermill's CLI would inject 7 for "007"; the build passes the string."""
+    assert egov_build(nbs, "--only", "websites", "--lang", "en", "--format", "html",
+                      "-p", "code", "007", "-p", "top", "4") == 0
+    nb = nbformat.read(nbs / "reports" / "en" / "reads_websites.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "code='007' top=4" in printed
+    manifest = json.loads((nbs / "reports" / "manifest.json").read_text())
+    assert manifest["reports"]["en/reads_websites"]["inputs"]["parameters"] == {
+        "lang": "en", "code": "007", "top": 4}
+
+
+# ------------------------------------------------------------------------------ outputs
+
+def test_build_writes_notebook_html_pdf_index_and_manifest(base):
+    reports = base / "reports"
+    for lang in ("zh", "en"):
+        for stem in ("reads_platform", "reads_websites"):
+            for ext in ("ipynb", "html", "pdf"):
+                assert (reports / lang / f"{stem}.{ext}").stat().st_size > 0
+    manifest = json.loads((reports / "manifest.json").read_text())
+    e = manifest["reports"]["zh/reads_websites"]
+    assert e["status"] == "ok"
+    assert e["inputs"]["parameters"] == {"lang": "zh"}
+    assert e["inputs"]["notebook"] == "notebooks/reads_websites.ipynb"
+    assert e["data"]["reads"] == [{"indicators": None, "section": "websites", "table": "observations"}]
+    assert len(e["data"]["fingerprint"]) == 64
+    assert {"papermill", "nbconvert", "weasyprint", "python"} <= set(e["packages"])
+    assert set(e["outputs"]) == {"ipynb", "html", "pdf"}
+    assert e["title"] == "政府网站"
+    assert manifest["reports"]["en/reads_websites"]["title"] == "Government websites"
+    # the data each report read differs: reads_platform read its own section
+    assert manifest["reports"]["zh/reads_platform"]["data"]["reads"][0]["section"] == "platform"
+    index = (reports / "index.html").read_text()
+    links = re.findall(r'href="([^"]+\.html)"', index)
+    assert links == ["zh/reads_platform.html", "zh/reads_websites.html",
+                     "en/reads_platform.html", "en/reads_websites.html"]  # Chinese first
+    assert 'href="zh/reads_websites.pdf"' in index
+    assert "<script" not in index and "http" not in index
+
+
+def test_html_is_self_contained_and_filtered(base):
+    zh = (base / "reports" / "zh" / "reads_websites.html").read_text()
+    en = (base / "reports" / "en" / "reads_websites.html").read_text()
+    for page in (zh, en):
+        assert "<script" not in page and "<link" not in page and "@import" not in page
+        assert not re.search(r'(src|href)="(https?:)?//', page)
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", page)
+        assert re.search(r"<img [^>]*src=\"data:image/png;base64,", page)
+        assert '<nav aria-label' in page and 'class="egov-toc"' in page  # table of contents
+        assert 'download="gov_websites.csv" href="data:text/csv;charset=utf-8,' in page
+        assert "import egov.data" not in page  # code hidden, remove-cell removed
+        assert "Parameters (papermill)" not in page  # parameters cell removed
+    assert '<html lang="zh-CN">' in zh and "来源：CNNIC 第46次报告" in zh and "下载图表数据" in zh
+    assert "Government websites" not in zh and "政府网站" in zh  # lang-en cells dropped
+    assert '<html lang="en">' in en and "Source: CNNIC, 46th report" in en
+    assert "这一节" not in en  # lang-zh cells dropped
+    toc = re.search(r'<nav.*?</nav>', zh, re.S).group(0)
+    assert "网站数量" in toc and "Parameters seen" in toc
+
+
+def test_show_code_shows_inputs(project, capsys):
+    assert egov_build(project, "--show-code", "--format", "html", "--only", "platform",
+                      "--lang", "en") == 0
+    assert "rendered en/reads_platform (html)" in capsys.readouterr().err  # not executed again
+    page = (project / "reports" / "en" / "reads_platform.html").read_text()
+    assert "platform_connected_regions" in page  # the code cell's input
+    assert page.count('class="jp-InputArea jp-Cell-inputArea"') >= 3
+
+
+def test_html_loads_nothing_from_the_network(base):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.skip("no system Chromium")
+    requests = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.on("request", lambda r: requests.append(r.url))
+        for lang in ("zh", "en"):
+            page.goto((base / "reports" / lang / "reads_websites.html").as_uri())
+            page.wait_for_load_state("networkidle")
+            assert page.locator("nav.egov-toc li").count() == 2
+            assert page.locator("img").first.evaluate("i => i.naturalWidth") > 0
+        page.goto((base / "reports" / "index.html").as_uri())
+        browser.close()
+    assert requests and all(u.startswith(("file:", "data:")) for u in requests), requests
+
+
+def test_pdf_embeds_a_cjk_font_and_numbers_pages(base):
+    if not shutil.which("pdffonts"):
+        pytest.skip("poppler-utils not installed")
+    pdf = base / "reports" / "zh" / "reads_websites.pdf"
+    fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True, check=True).stdout
+    cjk = [line for line in fonts.splitlines() if "CJK" in line]
+    assert cjk and all(" yes " in line for line in cjk)  # embedded
+    text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    assert "政府网站" in text and "来源：CNNIC 第46次报告" in text
+    assert re.search(r"^1 ?/ ?\d+$", text, re.M)  # page numbers
+    assert "下载图表数据" not in text  # the download link is for the screen
+
+
+def test_nbconvert_template_gives_the_same_page(base, tmp_path):
+    """``jupyter nbconvert --to html --template egov`` renders as the build does."""
+    shutil.copy(base / "reports" / "en" / "reads_websites.ipynb", tmp_path / "reads_websites.ipynb")
+    subprocess.run([BIN / "jupyter", "nbconvert", "--to", "html", "--template", "egov",
+                    "--log-level", "ERROR", tmp_path / "reads_websites.ipynb"], check=True)
+    assert (tmp_path / "reads_websites.html").read_bytes() == \
+        (base / "reports" / "en" / "reads_websites.html").read_bytes()
+
+
+# ------------------------------------------------------------------------------ cache
+
+def test_nothing_changed_nothing_runs(project, capsys):
+    before = {p: p.stat().st_mtime_ns for p in (project / "reports").rglob("*") if p.is_file()}
+    t0 = time.monotonic()
+    assert egov_build(project) == 0
+    assert time.monotonic() - t0 < 3
+    assert "all 4 reports up to date" in capsys.readouterr().err
+    after = {p: p.stat().st_mtime_ns for p in (project / "reports").rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_rebuild_is_byte_identical(base, project):
+    """Executed again from scratch: the same bytes. Against the base build (another folder,
+    another data copy) every report file; two builds in one place, the manifest too (it
+    records the data folder)."""
+    assert egov_build(project, "--force") == 0
+    first = files(project / "reports")
+    assert first.keys() == files(base / "reports").keys()
+    assert [k for k, v in files(base / "reports").items() if first[k] != v] == ["manifest.json"]
+    assert egov_build(project, "--force") == 0
+    second = files(project / "reports")
+    assert [k for k in first if first[k] != second[k]] == []  # HTML, PDF, ipynb, manifest, index
+
+
+def test_notebook_edit_runs_that_notebook(project, capsys):
+    path = project / "notebooks" / "reads_platform.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("One more sentence.", id="extra"))
+    nbformat.write(nb, path)
+    plan = dry_run(project, capsys)
+    assert plan == {"zh/reads_platform": "run: notebook changed", "zh/reads_websites": "fresh",
+                    "en/reads_platform": "run: notebook changed", "en/reads_websites": "fresh"}
+
+
+def test_parameter_change_runs_the_notebooks_that_take_it(project, capsys):
+    plan = dry_run(project, capsys, "-p", "top", "4")
+    assert plan["zh/reads_websites"] == "run: parameters changed (top: '(default)' → 4)"
+    assert plan["zh/reads_platform"] == "fresh"
+    plan = dry_run(project, capsys, "-p", "as_of", "2019-12")
+    assert all(v.startswith("run: parameters changed (as_of") for v in plan.values())
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_data_edit_runs_only_the_reports_that_read_it(project, capsys):
+    obs = project / "data" / "observations.csv"
+    # a value no fixture reads (new media): the file changed, no report's data did
+    _edit(obs, "gov_toutiao_accounts,total,2020-06,82216,", "gov_toutiao_accounts,total,2020-06,82217,")
+    assert set(dry_run(project, capsys).values()) == {"fresh"}
+    # a value reads_websites reads
+    _edit(obs, "gov_websites,total,2020-06,14467,", "gov_websites,total,2020-06,14468,")
+    plan = dry_run(project, capsys)
+    assert plan["zh/reads_websites"] == "run: data it reads changed (observations[section=websites])"
+    assert plan["en/reads_websites"].startswith("run: data it reads changed")
+    assert plan["zh/reads_platform"] == plan["en/reads_platform"] == "fresh"
+    assert egov_build(project) == 0
+    out = capsys.readouterr().out + capsys.readouterr().err
+    html = (project / "reports" / "en" / "reads_websites.html").read_text()
+    assert "14468" in html
+    assert set(dry_run(project, capsys).values()) == {"fresh"}
+
+
+def test_data_edit_via_fingerprint_of_stored_reads(project):
+    """The check recomputes egov.data.fingerprint of the stored reads on the current data."""
+    from egov import data
+
+    manifest = json.loads((project / "reports" / "manifest.json").read_text())
+    e = manifest["reports"]["en/reads_websites"]
+    assert data.fingerprint(e["data"]["reads"], project / "data") == e["data"]["fingerprint"]
+
+
+def test_library_change_runs_everything(project, capsys, monkeypatch):
+    monkeypatch.setattr(B, "library_hash", lambda: "0" * 64)
+    plan = dry_run(project, capsys)
+    assert set(plan.values()) == {"run: egov library changed"}
+
+
+def test_template_change_renders_again_without_executing(project, capsys, monkeypatch):
+    monkeypatch.setattr(B, "template_hash", lambda: "1" * 64)
+    plan = dry_run(project, capsys, "--lang", "en")
+    assert plan["en/reads_websites"] == "render (html, pdf): html: template changed; pdf: template changed"
+    ipynb = project / "reports" / "en" / "reads_websites.ipynb"
+    mtime = ipynb.stat().st_mtime_ns
+    html = (project / "reports" / "en" / "reads_websites.html").read_bytes()
+    assert egov_build(project, "--lang", "en") == 0
+    out = capsys.readouterr().err
+    assert "rendered en/reads_websites (html, pdf)" in out and "executed" not in out
+    assert ipynb.stat().st_mtime_ns == mtime
+    assert (project / "reports" / "en" / "reads_websites.html").read_bytes() == html
+    assert set(dry_run(project, capsys, "--lang", "en").values()) == {"fresh"}
+
+
+def test_force_and_missing_outputs(project, capsys):
+    assert set(dry_run(project, capsys, "--force").values()) == {"run: --force"}
+    (project / "reports" / "en" / "reads_platform.pdf").unlink()
+    assert dry_run(project, capsys)["en/reads_platform"] == "render (pdf): pdf: output missing or modified"
+    (project / "reports" / "zh" / "reads_platform.ipynb").write_text("{}")
+    assert dry_run(project, capsys)["zh/reads_platform"] == "run: executed notebook missing or modified"
+
+
+# ------------------------------------------------------------------------------ failures
+
+def test_failing_notebook_keeps_the_good_report(tmp_path, monkeypatch, capsys):
+    root = make_project(tmp_path, {"flaky": "reads_platform", "reads_websites": "reads_websites"})
+    monkeypatch.setenv("EGOV_DATA_DIR", str(root / "data"))
+    opts = ["--lang", "en", "--format", "html"]
+    assert egov_build(root, *opts) == 0
+    good = (root / "reports" / "en" / "flaky.html").read_bytes()
+    shutil.copy(FIX / "raises.ipynb", root / "notebooks" / "flaky.ipynb")
+    capsys.readouterr()
+    assert egov_build(root, *opts, "--force") == 1
+    err = capsys.readouterr().err
+    # the message names the notebook and the failing cell
+    assert "flaky.ipynb [en]: cell 4 (In [4], id 'cell-3'): raise ValueError(" in err
+    assert "raised ValueError: deliberate failure for the test" in err
+    assert "executed copy with the error:" in err and "en/failed/flaky.ipynb" in err
+    # papermill's banner in the failed copy
+    failed = nbformat.read(root / "reports" / "en" / "failed" / "flaky.ipynb", as_version=4)
+    assert "papermill-error-cell-tag" in failed.cells[0].metadata.tags
+    assert "An Exception was encountered" in failed.cells[0].source
+    # the previous good report untouched, the other section built, plain log lines (no TTY)
+    assert (root / "reports" / "en" / "flaky.html").read_bytes() == good
+    assert re.search(r"egov build: \[\d/2\] executed en/reads_websites", err)
+    manifest = json.loads((root / "reports" / "manifest.json").read_text())
+    assert manifest["reports"]["en/flaky"]["status"] == "failed"
+    assert manifest["reports"]["en/flaky"]["outputs"]["html"]["path"] == "en/flaky.html"
+    assert manifest["reports"]["en/reads_websites"]["status"] == "ok"
+    index = (root / "reports" / "index.html").read_text()
+    assert "the last build failed" in index and 'href="en/failed/flaky.ipynb"' in index
+    # fixed again: built, and the failed copy goes away
+    shutil.copy(FIX / "reads_platform.ipynb", root / "notebooks" / "flaky.ipynb")
+    assert egov_build(root, *opts) == 0
+    assert not (root / "reports" / "en" / "failed" / "flaky.ipynb").exists()
+
+
+def test_timeout_fails_the_cell(tmp_path, monkeypatch, capsys):
+    root = make_project(tmp_path, {"slow": "slow"})
+    monkeypatch.setenv("EGOV_DATA_DIR", str(root / "data"))
+    assert egov_build(root, "--lang", "en", "--format", "html", "--timeout", "1") == 1
+    err = capsys.readouterr().err
+    assert "slow.ipynb [en]: cell 4 (In [4], id 'cell-3'): import time" in err
+    assert "timed out: the cell ran longer than --timeout 1 s" in err
+    failed = nbformat.read(root / "reports" / "en" / "failed" / "slow.ipynb", as_version=4)
+    assert "timed out" in failed.cells[0].source
+
+
+# ------------------------------------------------------------------------------ atomic output
+
+def test_atomic_write_interrupted_keeps_the_old_file(tmp_path, monkeypatch):
+    target = tmp_path / "manifest.json"
+    target.write_bytes(b"old")
+
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(B, "_move", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        B.atomic_write(target, b"new" * 1000)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["manifest.json"]
+
+
+def _complete(path: Path) -> bool:
+    data = path.read_bytes()
+    if path.suffix in (".ipynb", ".json"):
+        json.loads(data)
+        return True
+    if path.suffix == ".html":
+        return data.rstrip().endswith(b"</html>")
+    if path.suffix == ".pdf":
+        return data.rstrip().endswith(b"%%EOF")
+    return True
+
+
+def test_interrupted_publishing_leaves_no_partial_file(project, monkeypatch, capsys):
+    path = project / "notebooks" / "reads_platform.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("Changed.", id="changed"))
+    nbformat.write(nb, path)
+    before = files(project / "reports")
+    calls = []
+
+    def move(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:  # the second file of the first report
+            raise KeyboardInterrupt
+        os.replace(src, dst)
+
+    monkeypatch.setattr(B, "_move", move)
+    assert egov_build(project, "--lang", "en") == 128 + signal.SIGINT
+    reports = project / "reports"
+    assert not list(reports.glob(".staging-*")) and not list(reports.rglob("*.tmp"))
+    after = files(reports)
+    assert after.keys() == before.keys()
+    changed = [k for k in after if after[k] != before[k]]
+    assert changed == ["en/reads_platform.ipynb"]  # moved in full before the interruption
+    assert all(_complete(reports / k) for k in after)
+    assert after["manifest.json"] == before["manifest.json"]
+    # the manifest never saw that report: the next build makes it again
+    monkeypatch.undo()
+    monkeypatch.setenv("EGOV_DATA_DIR", str(project / "data"))
+    assert dry_run(project, capsys, "--lang", "en")["en/reads_platform"] == "run: notebook changed"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_stops_the_build_cleanly(project, sig):
+    shutil.copy(FIX / "slow.ipynb", project / "notebooks" / "slow.ipynb")
+    before = files(project / "reports")
+    env = {**os.environ, "EGOV_DATA_DIR": str(project / "data")}
+    proc = subprocess.Popen([BIN / "egov", "build", "--notebooks", project / "notebooks",
+                             "-o", project / "reports", "--lang", "en", "--only", "slow"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    staging = project / "reports"
+    deadline = time.monotonic() + 60
+    while not (list(staging.glob(".staging-*/en/*.trace"))) and time.monotonic() < deadline:
+        time.sleep(0.1)  # the trace file appears once the kernel has run a cell
+    time.sleep(0.5)
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 128 + sig, err
+    assert "interrupted by" in err
+    reports = project / "reports"
+    assert not list(reports.glob(".staging-*")) and not list(reports.rglob("*.tmp"))
+    assert files(reports) == before  # nothing half-written, nothing lost
+
+
+# ------------------------------------------------------------------------------ real notebooks
+
+def test_real_section_notebook_builds(tmp_path, monkeypatch):
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    if not notebooks:
+        pytest.skip("no section notebooks yet")
+    pick = next((nb for nb in notebooks if "websites" in nb.stem), notebooks[0])
+    monkeypatch.chdir(tmp_path)
+    rc = main(["build", "--only", pick.stem, "--lang", "zh", "-o", str(tmp_path / "reports")])
+    assert rc == 0
+    page = (tmp_path / "reports" / "zh" / f"{pick.stem}.html").read_text()
+    assert '<html lang="zh-CN">' in page and "<script" not in page
+    if 'class="egov-source"' in page:
+        assert "data:text/csv" in page

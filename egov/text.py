@@ -17,8 +17,6 @@ for a reference it says so in a plain sentence instead of failing.
 
 from __future__ import annotations
 
-import ast
-import operator
 import re
 from functools import lru_cache
 
@@ -26,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from egov import data
+from egov.checks import arithmetic
 
 LANGS = ("zh", "en")
 
@@ -265,19 +264,6 @@ class Missing(KeyError):
 REF = re.compile(r"([a-z][a-z0-9_]*)(?:\[([^\]]+)\])?(?:@([0-9][0-9-]*|first|prev|latest|next|last))?")
 _SELECTORS = ("first", "prev", "latest", "next", "last")
 _PLACEHOLDER = re.compile(r"\{([^{}|]+)(?:\|([a-z0-9_]+))?\}")
-_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
-
-
-def _arith(node: ast.AST) -> float:
-    if isinstance(node, ast.Expression):
-        return _arith(node.body)
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
-        return float(node.value)
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-        return _BINOPS[type(node.op)](_arith(node.left), _arith(node.right))
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return -_arith(node.operand)
-    raise ValueError(f"not allowed in a template expression: {ast.unparse(node)}")
 
 
 class Story:
@@ -387,7 +373,7 @@ class Story:
                 raise ValueError(f"unknown name {m[1]!r} in template expression {expr!r}")
             return repr(float(self._ref(m)["value"]))
 
-        v = _arith(ast.parse(REF.sub(sub, expr), mode="eval"))
+        v = arithmetic(REF.sub(sub, expr))
         return self._format(v, fmt or "num", None, None)
 
     def _format(self, v: float, fmt: str | None, unit: str | None, qualifier: str | None) -> str:

@@ -268,3 +268,52 @@ def _data_read(spec: dict, trace: Path) -> dict:
     reads = data.read_trace(trace)
     return {"reads": reads, "fingerprint": data.fingerprint(reads, Path(spec["data_dir"])),
             "tables_sha256": spec["tables_sha256"]}
+
+
+def _ids_prefixed(fragment: str, prefix: str) -> str:
+    """Prefix every id and in-page link of one section, so sections do not clash."""
+    fragment = re.sub(r'\bid="', f'id="{prefix}', fragment)
+    return re.sub(r'\bhref="#', f'href="#{prefix}', fragment)
+
+
+def run_full(spec: dict) -> dict:
+    """One PDF of every section of a language, each section starting on a new page."""
+    import nbformat
+
+    from egov.exporters import html_to_pdf
+
+    t0 = time.monotonic()
+    lang = spec["lang"]
+    zh = lang == "zh"
+    result = {"kind": "full", "key": f"full/{lang}", "lang": lang, "status": "ok", "outputs": {},
+              "cache_key": spec["cache_key"], "sections": [stem for stem, _ in spec["sections"]]}
+    try:
+        head, parts, toc = None, [], []
+        for n, (stem, path) in enumerate(spec["sections"], start=1):
+            nb = nbformat.read(path, as_version=4)
+            page, _ = _exporter(bool(spec["show_code"])).from_notebook_node(
+                nb, resources={"metadata": {"name": stem, "path": str(Path(path).parent)}})
+            if head is None:
+                head = page.split("<body", 1)[0]
+            main = page.split("<main>", 1)[1].rsplit("</main>", 1)[0]
+            prefix = f"s{n}-"
+            main = _ids_prefixed(main, prefix)
+            title = _title(page) or stem
+            m = re.search(r'<h1 id="([^"]+)"', main)
+            toc.append(f'<li><a href="#{m.group(1) if m else prefix}">{html.escape(title)}</a></li>')
+            parts.append(f'<section class="egov-section" id="{prefix}">\n{main}\n</section>')
+        title = "2020年中国互联网政务" if zh else "China's internet e-government in 2020"
+        cover = (f'<section class="egov-section egov-cover"><h1>{title}</h1>'
+                 f'<nav class="egov-toc"><p class="egov-toc-title">{"目录" if zh else "Contents"}</p>'
+                 f'<ol>{"".join(toc)}</ol></nav></section>')
+        head = re.sub(r"<title>.*?</title>", f"<title>{title}</title>", head, flags=re.S)
+        doc = f'{head}<body class="egov-report{" egov-zh" if zh else ""}">\n<main>\n{cover}\n' \
+              + "\n".join(parts) + "\n</main>\n</body>\n</html>\n"
+        out = Path(spec["staging"]) / lang / spec["filename"]
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(html_to_pdf(doc))
+        result["outputs"]["pdf"] = str(out)
+    except Exception as err:
+        result.update(status="failed", error=f"full {lang} report: {type(err).__name__}: {err}")
+    result["seconds"] = time.monotonic() - t0
+    return result

@@ -61,6 +61,8 @@ DEFAULT_REPORTS = ROOT / "reports"
 LANGS = ("zh", "en")
 FORMATS = ("html", "pdf")
 MANIFEST = "manifest.json"
+#: Every section of a language in one PDF, each section from a new page.
+FULL_REPORT = "full_report.pdf"
 INDEX = "index.html"
 #: Bump when the way reports are made changes in a way the hashed inputs do not show.
 BUILD_SCHEMA = 1
@@ -679,6 +681,10 @@ def render_index(manifest: dict, order: list[str]) -> str:
         title, other = _LANG_NAMES[lang]
         rows.append(f'<section lang="{"zh-CN" if lang == "zh" else "en"}">'
                     f"<h2>{_esc(title)} <small>({_esc(other)})</small></h2>")
+        full = manifest.get("full_reports", {}).get(lang)
+        if full:
+            label = "全文 PDF（各节从新页开始）" if lang == "zh" else "The whole report as one PDF (each section from a new page)"
+            rows.append(f'<p class="full"><a href="{_esc(full["path"])}">{_esc(label)}</a></p>')
         if not keys:
             rows.append('<p class="missing">' + ("尚未生成。" if lang == "zh" else "Not built yet.") + "</p>")
         else:
@@ -691,7 +697,7 @@ def render_index(manifest: dict, order: list[str]) -> str:
                     item = f'<a href="{_esc(outs["html"]["path"])}">{name}</a>'
                 else:
                     item = f'<span class="missing">{name}</span>'
-                links = [f'<a href="{_esc(outs[f]["path"])}">{f.upper()}</a>'
+                links = [f'<a href="{_esc(outs[f]["path"])}">{"PDF" if f == "pdf" else "ipynb"}</a>'
                          for f in ("pdf", "ipynb") if f in outs]
                 if links:
                     item += f' <span class="fmt">{"".join(links)}</span>'
@@ -748,11 +754,21 @@ class _Progress:
         self.stream = stream or sys.stderr
         self.total, self.done = total, 0
         self.bar = None
-        if total and self.stream.isatty():
+        self.tty = self.stream.isatty()
+
+    def _bar(self):
+        if self.bar is None and self.tty:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="report", file=self.stream, dynamic_ncols=True,
+            self.bar = tqdm(total=self.total, unit="report", file=self.stream, dynamic_ncols=True,
                             desc="egov build")
+        return self.bar
+
+    def grow(self, n: int) -> None:
+        self.total += n
+        if self.bar is not None:
+            self.bar.total = self.total
+            self.bar.refresh()
 
     def log(self, msg: str) -> None:
         if self.bar is not None:
@@ -762,15 +778,17 @@ class _Progress:
 
     def step(self, msg: str) -> None:
         self.done += 1
-        if self.bar is not None:
-            self.bar.set_postfix_str(msg.split(":")[0][:40])
-            self.bar.update(1)
+        bar = self._bar()
+        if bar is not None:
+            bar.set_postfix_str(msg.split(" in ")[0][:48])
+            bar.update(1)
         else:
             self.log(f"egov build: [{self.done}/{self.total}] {msg}")
 
     def close(self):
         if self.bar is not None:
             self.bar.close()
+            self.bar = None
 
 
 class _signals_deferred:
@@ -848,6 +866,12 @@ def run(args) -> int:
                 print(f"render  {j.key} ({', '.join(j.render)}): {'; '.join(j.reasons)}")
             else:
                 print(f"fresh   {j.key}")
+        manifest = read_manifest(reports_dir)
+        for lang in [x for x in LANGS if any(j.lang == x for j in jobs)]:
+            if todo and "pdf" in formats:
+                print(f"full    {lang}: {FULL_REPORT} made again if a section changes")
+            elif _full_spec(lang, every, manifest, reports_dir, reports_dir, args, formats):
+                print(f"full    {lang}: {FULL_REPORT} out of date")
         n_exec = sum(j.execute for j in jobs)
         print(f"egov build --dry-run: {n_exec} to execute, {len(todo) - n_exec} to render only, "
               f"{len(jobs) - len(todo)} up to date; nothing was written")
@@ -873,6 +897,7 @@ def _build(args, jobs, todo, every, manifest, reports_dir) -> int:
     for key in [k for k in entries if k.split("/", 1)[1] not in stems]:
         del entries[key]
     failures: list[str] = []
+    built = 0
     fresh = len(jobs) - len(todo)
     progress = _Progress(len(todo))
     if not todo:
@@ -885,22 +910,38 @@ def _build(args, jobs, todo, every, manifest, reports_dir) -> int:
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         old_handlers[sig] = signal.signal(sig, on_signal)
+    formats = args_formats(args)
+
+    def full_specs():
+        return [s for lang in sorted({j.lang for j in jobs}, key=LANGS.index)
+                if (s := _full_spec(lang, every, manifest, reports_dir, staging, args, formats))]
+
     try:
-        if todo:
+        first = [] if todo else full_specs()
+        if todo or first:
             staging.mkdir()
             os.environ["EGOV_BUILD_WORKER_LOG"] = str(staging / "workers.log")
             versions = package_versions()
-            specs = [_spec(j, args, reports_dir, staging, entries.get(j.key)) for j in todo]
-            for result in _execute_all(specs, args.workers, progress):
-                job = next(j for j in todo if j.key == result["key"])
-                with _signals_deferred():  # a report and its manifest entry move together
-                    msg = _publish(job, result, entries, reports_dir, staging, versions, args)
-                    write_manifest(reports_dir, manifest)
+            specs = [_spec(j, args, reports_dir, staging, entries.get(j.key)) for j in todo] or first
+            progress.total = len(specs)
+            progress._bar()
+            for result in _execute_all(specs, args.workers, progress,
+                                       more=full_specs if todo else None):
+                if result.get("kind") == "full":
+                    with _signals_deferred():
+                        msg = _publish_full(result, manifest, reports_dir)
+                        write_manifest(reports_dir, manifest)
+                else:
+                    job = next(j for j in todo if j.key == result["key"])
+                    with _signals_deferred():  # a report and its manifest entry move together
+                        msg = _publish(job, result, entries, reports_dir, staging, versions, args)
+                        write_manifest(reports_dir, manifest)
                 if result["status"] == "ok":
+                    built += result.get("kind") != "full"
                     progress.step(msg)
                 else:
                     failures.append(msg)
-                    progress.step(f"FAILED {job.key}")
+                    progress.step(f"FAILED {result['key']}")
                     progress.log(f"egov build: error: {msg}")
         order = [nb.stem for nb in every]
         index = render_index(manifest, order).encode("utf-8")
@@ -920,7 +961,6 @@ def _build(args, jobs, todo, every, manifest, reports_dir) -> int:
             signal.signal(sig, handler)
         shutil.rmtree(staging, ignore_errors=True)
         progress.close()
-    built = len(todo) - len(failures)
     summary = (f"egov build: {built} built, {fresh} up to date, {len(failures)} failed "
                f"in {time.monotonic() - started:.1f} s → {_show(reports_dir / INDEX)}")
     print(summary, file=sys.stderr if failures else sys.stdout)
@@ -928,6 +968,47 @@ def _build(args, jobs, todo, every, manifest, reports_dir) -> int:
         print("egov build: failed:\n  " + "\n  ".join(failures), file=sys.stderr)
         return 1
     return 0
+
+
+def args_formats(args) -> list[str]:
+    return [x for x in FORMATS if x in (_split_list(args.format) or FORMATS)]
+
+
+def _full_spec(lang, every, manifest, reports_dir, staging, args, formats) -> dict | None:
+    """The full report of a language (every section, each on a new page), when it is asked
+    for (PDF format) and out of date; None otherwise."""
+    if "pdf" not in formats:
+        return None
+    entries = manifest.get("reports", {})
+    sections = []
+    for nb in every:
+        ipynb = entries.get(f"{lang}/{nb.stem}", {}).get("outputs", {}).get("ipynb")
+        if not ipynb or not (reports_dir / ipynb["path"]).is_file():
+            return None  # a section has no report yet: no full report
+        sections.append((nb.stem, ipynb))
+    key = _hash_obj({"schema": BUILD_SCHEMA, "sections": [(s, o["sha256"]) for s, o in sections],
+                     "template": template_hash(), "show_code": args.show_code,
+                     "egov_library": library_hash()})
+    prev = manifest.get("full_reports", {}).get(lang)
+    if prev and prev.get("key") == key and _output_ok(reports_dir, prev):
+        return None
+    return {"kind": "full", "key": f"full/{lang}", "lang": lang, "cache_key": key,
+            "sections": [(s, str(reports_dir / o["path"])) for s, o in sections],
+            "show_code": args.show_code, "staging": str(staging), "filename": FULL_REPORT}
+
+
+def _publish_full(result: dict, manifest: dict, reports_dir: Path) -> str:
+    lang = result["lang"]
+    if result["status"] != "ok":
+        return result["error"]
+    staged = Path(result["outputs"]["pdf"])
+    target = reports_dir / lang / FULL_REPORT
+    sha = _sha256_file(staged)
+    _move(staged, target)
+    manifest.setdefault("full_reports", {})[lang] = {
+        "path": target.relative_to(reports_dir).as_posix(), "sha256": sha,
+        "key": result["cache_key"], "sections": result["sections"]}
+    return f"made the full {lang} report ({FULL_REPORT}) in {result.get('seconds', 0):.1f} s"
 
 
 def _spec(job: Job, args, reports_dir: Path, staging: Path, prev: dict | None) -> dict:
@@ -952,33 +1033,44 @@ def _spec(job: Job, args, reports_dir: Path, staging: Path, prev: dict | None) -
     }
 
 
-def _execute_all(specs: list[dict], workers: int | None, progress: _Progress):
-    """Run the specs in worker processes; yield results as they finish."""
+def _execute_all(specs: list[dict], workers: int | None, progress: _Progress, more=None):
+    """Run the specs in worker processes; yield results as they finish. When they are all
+    done (and published by the caller), ``more()`` may return specs of a second round."""
     import concurrent.futures as cf
     import multiprocessing as mp
 
     from egov import _runner
 
-    n = max(1, min(workers or os.cpu_count() or 2, len(specs)))
-    # executions first (longest), render-only jobs after
-    specs = sorted(specs, key=lambda s: not s["execute"])
-    ctx = mp.get_context("fork")
-    pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_runner.init_worker)
+    n = max(1, min(workers or os.cpu_count() or 2, max(len(specs), 2)))
+    pool = None
     try:
-        futures = {pool.submit(_runner.run_job, s): s for s in specs}
-        for fut in cf.as_completed(futures):
-            spec = futures[fut]
-            try:
-                yield fut.result()
-            except Exception as err:  # a worker died (killed, out of memory)
-                yield {"key": spec["key"], "status": "failed",
-                       "error": f"{spec['notebook_label']} [{spec['lang']}]: the worker process "
-                                f"failed: {type(err).__name__}: {err}"}
+        while specs:
+            if pool is None:
+                pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork"),
+                                              initializer=_runner.init_worker)
+            # executions first (longest), render-only jobs after
+            specs = sorted(specs, key=lambda s: not s.get("execute"))
+            futures = {pool.submit(_runner.run_full if s.get("kind") == "full" else _runner.run_job, s): s
+                       for s in specs}
+            for fut in cf.as_completed(futures):
+                spec = futures[fut]
+                try:
+                    yield fut.result()
+                except Exception as err:  # a worker died (killed, out of memory)
+                    yield {"key": spec["key"], "kind": spec.get("kind"), "lang": spec["lang"],
+                           "status": "failed",
+                           "error": f"{spec.get('notebook_label', spec['key'])} [{spec['lang']}]: the "
+                                    f"worker process failed: {type(err).__name__}: {err}"}
+            specs = more() if more else []
+            more = None
+            progress.grow(len(specs))
     except BaseException:
-        _stop_pool(pool)
+        if pool is not None:
+            _stop_pool(pool)
         raise
     else:
-        pool.shutdown(wait=True)
+        if pool is not None:
+            pool.shutdown(wait=True)
 
 
 def _stop_pool(pool) -> None:

@@ -245,6 +245,19 @@ def test_pdf_embeds_a_cjk_font_and_numbers_pages(base):
     assert "下载图表数据" not in text  # the download link is for the screen
 
 
+def test_full_report_starts_each_section_on_a_new_page(base):
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    pdf = base / "reports" / "zh" / "full_report.pdf"
+    pages = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    assert pages[0].startswith("2020年中国互联网政务") and "目录" in pages[0]  # cover and contents
+    firsts = [p.strip().splitlines()[0] for p in pages[1:] if p.strip()]
+    assert "国家政务服务平台" in firsts and "政府网站" in firsts  # each section opens a page
+    index = (base / "reports" / "index.html").read_text()
+    assert 'href="zh/full_report.pdf"' in index and 'href="en/full_report.pdf"' in index
+
+
 def test_nbconvert_template_gives_the_same_page(base, tmp_path):
     """``jupyter nbconvert --to html --template egov`` renders as the build does."""
     shutil.copy(base / "reports" / "en" / "reads_websites.ipynb", tmp_path / "reads_websites.ipynb")

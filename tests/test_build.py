@@ -267,6 +267,27 @@ def test_nbconvert_template_gives_the_same_page(base, tmp_path):
         (base / "reports" / "en" / "reads_websites.html").read_bytes()
 
 
+def test_progress_bar_on_a_terminal_log_lines_otherwise():
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    term = Terminal()
+    p = B._Progress(2, stream=term)
+    p.step("executed zh/x (html) in 1.0 s")
+    p.log("egov build: error: y")
+    p.step("executed en/x (html) in 1.0 s")
+    p.close()
+    assert "2/2" in term.getvalue() and "|" in term.getvalue()  # tqdm's bar
+    assert "egov build: error: y" in term.getvalue()
+    plain = io.StringIO()
+    p = B._Progress(2, stream=plain)
+    p.step("executed zh/x (html) in 1.0 s")
+    assert plain.getvalue() == "egov build: [1/2] executed zh/x (html) in 1.0 s\n"
+
+
 # ------------------------------------------------------------------------------ cache
 
 def test_nothing_changed_nothing_runs(project, capsys):

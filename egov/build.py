@@ -2,9 +2,10 @@
 
 For each requested language, every notebook in ``notebooks/`` is executed with papermill and
 written to ``reports/<lang>/`` as the executed notebook, one self-contained HTML page and a
-PDF; ``reports/index.html`` links them all (Chinese first) and ``reports/manifest.json``
+PDF; ``reports/<lang>/full_report.pdf`` holds every section, each from a new page;
+``reports/index.html`` links them all (Chinese first) and ``reports/manifest.json``
 records, for each report, the hashes of its inputs, its parameters, the package versions and
-its status.
+its status. A failed run's executed copy goes to ``reports/<lang>/failed/``.
 
 How it works:
 
@@ -1164,7 +1165,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "build", help="execute the section notebooks and write HTML/PDF reports (cached, parallel)",
         description="Execute the section notebooks with papermill for each language and write "
-                    "reports/<lang>/<section>.{ipynb,html,pdf}, reports/index.html and "
+                    "reports/<lang>/<section>.{ipynb,html,pdf}, reports/<lang>/full_report.pdf (every "
+                    "section, each from a new page), reports/index.html and "
                     "reports/manifest.json. Only reports whose notebook, parameters, data read or "
                     "egov library changed are executed again. Exit codes: 0 every requested "
                     "report was produced; 1 a notebook failed; 2 bad options or parameters.")

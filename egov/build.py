@@ -469,7 +469,7 @@ class _Fingerprints:
                 from egov import data
 
                 if not self.cache:  # loaded tables are cached per folder: read them afresh
-                    data._load_all.cache_clear()
+                    getattr(getattr(data, "_load_all", None), "cache_clear", lambda: None)()
                 self.cache[key] = data.fingerprint(reads, self.directory)
             except Exception:  # invalid data: the run will report it
                 self.cache[key] = None

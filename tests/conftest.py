@@ -37,3 +37,26 @@ def reseal(data_dir: Path, key: str) -> None:
     path = data_dir / "raw" / record["files"][key]["path"]
     old = record["files"][key]["sha256"]
     rewrite(origin, old, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def built_reports(tmp_path_factory) -> Path:
+    """Every report in both languages, built once for the session into a temporary folder."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("reports")
+    run = subprocess.run([sys.executable, "-m", "egov", "build", "-o", str(out), "--workers", "2"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return out
+
+
+def artifact(*parts: str) -> Path:
+    """A path under test-artifacts/ (git-ignored) for screenshots and renders a person can open."""
+    path = ARTIFACTS.joinpath(*parts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path

@@ -266,7 +266,10 @@ def _data_read(spec: dict, trace: Path) -> dict:
     from egov import data
 
     reads = data.read_trace(trace)
-    return {"reads": reads, "fingerprint": data.fingerprint(reads, Path(spec["data_dir"])),
+    directory = Path(spec["data_dir"])
+    return {"reads": reads, "fingerprint": data.fingerprint(reads, directory),
+            # one per read, so that a later build can say which of them changed
+            "read_fingerprints": [data.fingerprint([r], directory) for r in reads],
             "tables_sha256": spec["tables_sha256"]}
 
 

@@ -449,8 +449,12 @@ def _render_key(ipynb_sha: str, fmt: str, template: str, show_code: bool, librar
 def _describe_reads(reads: list[dict]) -> str:
     parts = []
     for r in reads:
-        sel = ", ".join(f"{k}={v if not isinstance(v, list) else '|'.join(v)}"
-                        for k, v in sorted(r.items()) if k != "table" and v is not None)
+        def show(v):
+            if not isinstance(v, list):
+                return str(v)
+            return "|".join(v) if len(v) <= 3 else f"{'|'.join(v[:3])}|… ({len(v)})"
+
+        sel = ", ".join(f"{k}={show(v)}" for k, v in sorted(r.items()) if k != "table" and v is not None)
         parts.append(f"{r['table']}[{sel}]" if sel else r["table"])
     return ", ".join(parts) or "no table"
 
@@ -538,9 +542,12 @@ def _exec_reasons(prev, inputs, state, fingerprints, reports_dir, force) -> list
         reasons.append("a data file outside the traced tables changed (raw files or origin records)")
     data = prev.get("data", {})
     if not reasons and data.get("tables_sha256") != state["tables"]:
-        now = fingerprints(data.get("reads", []))
+        reads = data.get("reads", [])
+        now = fingerprints(reads)
         if now != data.get("fingerprint"):
-            reasons.append(f"data it reads changed ({_describe_reads(data.get('reads', []))})")
+            old_each = data.get("read_fingerprints") or [None] * len(reads)
+            changed = [r for r, f in zip(reads, old_each) if fingerprints([r]) != f] or reads
+            reasons.append(f"data it reads changed ({_describe_reads(changed)})")
         else:
             # the same data behind its reads: remember the new state so the next check is quick
             # (written to the manifest by a build, not by a dry run)
@@ -761,6 +768,7 @@ class _Progress:
         if self.bar is None and self.tty:
             from tqdm import tqdm
 
+            tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked after this
             self.bar = tqdm(total=self.total, unit="report", file=self.stream, dynamic_ncols=True,
                             desc="egov build")
         return self.bar
@@ -1142,6 +1150,7 @@ def _publish(job: Job, result: dict, entries: dict, reports_dir: Path, staging: 
             "lang": job.lang,
             "inputs": job.inputs,
             "data": {"reads": result["reads"], "fingerprint": result["fingerprint"],
+                     "read_fingerprints": result["read_fingerprints"],
                      "tables_sha256": result["tables_sha256"]},
             "exec_key": _exec_key({**job.inputs, "data": result["fingerprint"]}),
         }

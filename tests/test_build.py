@@ -288,6 +288,19 @@ def test_progress_bar_on_a_terminal_log_lines_otherwise():
     assert plain.getvalue() == "egov build: [1/2] executed zh/x (html) in 1.0 s\n"
 
 
+def test_template_is_packaged():
+    """Every template file is installed as data (wheel) and the exporters are registered."""
+    import tomllib
+
+    conf = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    listed = {f for files in conf["tool"]["setuptools"]["data-files"].values() for f in files}
+    shipped = {p.relative_to(ROOT).as_posix() for p in B.TEMPLATE_DIR.rglob("*") if p.is_file()}
+    assert listed == shipped
+    exporters = conf["project"]["entry-points"]["nbconvert.exporters"]
+    assert exporters == {"egov_html": "egov.exporters:EgovHTMLExporter",
+                         "egov_pdf": "egov.exporters:EgovPDFExporter"}
+
+
 # ------------------------------------------------------------------------------ cache
 
 def test_nothing_changed_nothing_runs(project, capsys):

@@ -342,6 +342,7 @@ def resolve_parameters(notebooks: list[Path], cli: list[tuple[str, str]],
             raise ParameterError(f"unknown parameter {name!r}: no selected notebook declares it; "
                                  f"declared: {', '.join(n for n in known if n != 'lang')}")
     out: dict[Path, dict] = {}
+    checked: set[str] = set()
     for nb, params in declared.items():
         values = {}
         for name, (origin, value) in sorted(given.items()):
@@ -352,8 +353,31 @@ def resolve_parameters(notebooks: list[Path], cli: list[tuple[str, str]],
                                 else check_value(params[name], value))
             except ParameterError as err:
                 raise ParameterError(f"{_show(nb)}: {err}") from None
+            if name not in checked:
+                _check_value_rules(name, values[name])
+                checked.add(name)
         out[nb] = values
     return out
+
+
+def _check_value_rules(name: str, value) -> None:
+    """The values the notebooks accept, beyond the type: :mod:`egov.params` has a
+    ``check_<name>`` for the shared parameters (``as_of`` a month within the data, ``peers``
+    ISO3 codes in the UN data); the notebooks call the same checks, so a bad value fails here,
+    before anything runs, rather than in every notebook."""
+    try:
+        from egov import params as rules
+    except ImportError:
+        return
+    check = getattr(rules, f"check_{name}", None)
+    if check is None:
+        return
+    try:
+        check(value)
+    except ParameterError:
+        raise
+    except Exception:  # a check that cannot run here (e.g. data missing) is left to the notebook
+        return
 
 
 def load_parameters_file(path: Path) -> dict:

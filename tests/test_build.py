@@ -106,6 +106,9 @@ def test_parameters_cell_is_read_with_types():
     (["-p", "share", "half"], "parameter 'share' must be a number"),
     (["-p", "peers", "[1, 2]"], "parameter 'peers' must be a list of strings"),
     (["-p", "lang", "fr"], "'lang' is set by the build"),
+    # values beyond the type: egov.params's checks, run before any notebook
+    (["-p", "as_of", "2020"], "parameter 'as_of' is '2020'; allowed values: a month 'YYYY-MM'"),
+    (["-p", "peers", "usa"], "parameter 'peers' has unknown code(s) 'usa'"),
     (["--only", "nosuch"], "--only nosuch: no such section; sections: reads_platform, reads_websites"),
     (["--lang", "fr"], "--lang fr: languages are zh and en"),
     (["--format", "docx"], "--format docx: formats are html and pdf"),

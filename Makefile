@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 DEBS   := fonts-noto-cjk poppler-utils chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: reports test setup system check datapackage clean
+.PHONY: reports test setup system kernel check datapackage clean
 
 reports: setup
 	$(BIN)/egov check
@@ -15,6 +15,7 @@ reports: setup
 
 test: setup
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --nbval notebooks --nbval-sanitize-with tests/nbval-sanitize.cfg
 
 check: setup
 	$(BIN)/egov check
@@ -22,7 +23,12 @@ check: setup
 datapackage: setup
 	$(BIN)/egov datapackage
 
-setup: system $(VENV)/.installed
+setup: system $(VENV)/.installed kernel
+
+# The `egov` kernel points at this checkout's venv; registered on every run so that the checkout
+# you last ran `make` in is the one JupyterLab and papermill use.
+kernel: $(VENV)/.installed
+	@$(BIN)/python -m ipykernel install --user --name egov --display-name "Python (egov)" >/dev/null
 
 # Debian packages: a CJK font (charts, HTML, PDF), poppler-utils (PDF checks), Chromium (browser checks).
 system:
@@ -36,7 +42,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
-	$(BIN)/python -m ipykernel install --user --name egov --display-name "Python (egov)"
+	$(BIN)/python -c "from egov.build import install_template; install_template()"
 	touch $@
 
 clean:

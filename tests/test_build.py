@@ -308,9 +308,7 @@ def test_template_is_packaged():
 
 def test_nothing_changed_nothing_runs(project, capsys):
     before = {p: p.stat().st_mtime_ns for p in (project / "reports").rglob("*") if p.is_file()}
-    t0 = time.monotonic()
-    assert egov_build(project) == 0
-    assert time.monotonic() - t0 < 3
+    assert egov_build(project) == 0  # its speed is measured by benchmarks/build_speed.py, not asserted
     assert "all 4 reports up to date" in capsys.readouterr().err
     after = {p: p.stat().st_mtime_ns for p in (project / "reports").rglob("*") if p.is_file()}
     assert before == after

@@ -910,16 +910,22 @@ def run(args) -> int:
               f"{len(jobs) - len(todo)} up to date; nothing was written")
         return 0
 
-    install_template()
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    lock = _lock(reports_dir)
     try:
-        _clean_stale(reports_dir)
-        manifest = read_manifest(reports_dir)
-        jobs, todo = make_plan(manifest)
-        return _build(args, jobs, todo, every, manifest, reports_dir)
-    finally:
-        lock.close()
+        install_template()
+        reports_dir.mkdir(parents=True, exist_ok=True)
+        lock = _lock(reports_dir)
+        try:
+            _clean_stale(reports_dir)
+            manifest = read_manifest(reports_dir)
+            jobs, todo = make_plan(manifest)
+            return _build(args, jobs, todo, every, manifest, reports_dir)
+        finally:
+            lock.close()
+    except OSError as err:  # read-only or full filesystem, permissions: nothing was half-written
+        where = _show(err.filename) if err.filename else _show(reports_dir)
+        print(f"egov build: error: cannot write {where}: {err.strerror or err}; "
+              "earlier reports are left as they were", file=sys.stderr)
+        return 1
 
 
 def _build(args, jobs, todo, every, manifest, reports_dir) -> int:
@@ -1090,10 +1096,12 @@ def _execute_all(specs: list[dict], workers: int | None, progress: _Progress, mo
                 try:
                     yield fut.result()
                 except Exception as err:  # a worker died (killed, out of memory)
+                    why = ("the worker process running it died (killed by a signal or out of memory); "
+                           "its previous report is kept, build again to retry"
+                           if isinstance(err, cf.process.BrokenProcessPool)
+                           else f"the worker process failed: {type(err).__name__}: {err}")
                     yield {"key": spec["key"], "kind": spec.get("kind"), "lang": spec["lang"],
-                           "status": "failed",
-                           "error": f"{spec.get('notebook_label', spec['key'])} [{spec['lang']}]: the "
-                                    f"worker process failed: {type(err).__name__}: {err}"}
+                           "status": "failed", "error": f"{spec.get('notebook_label', spec['key'])} [{spec['lang']}]: {why}"}
             specs = more() if more else []
             more = None
             progress.grow(len(specs))

@@ -61,7 +61,13 @@ class EgovHTMLExporter(HTMLExporter):
 
 def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
     """Lay out an egov HTML page as PDF with WeasyPrint (print media, A4, page numbers)."""
-    import weasyprint
+    try:
+        import weasyprint
+    except (ImportError, OSError) as err:  # not installed, or its system libraries (Pango) missing
+        raise RuntimeError(
+            f"the PDF engine WeasyPrint cannot be loaded ({err}). Install it with "
+            "`pip install weasyprint` (or run `make setup`), or build HTML only with --format html"
+        ) from None
 
     ident = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     return weasyprint.HTML(string=html, base_url=base_url).write_pdf(pdf_identifier=ident)

@@ -1,0 +1,319 @@
+"""Hostile input and faults: what users feed the package, and what machines do to it.
+
+Each case must end in a clear error and a non-zero exit code, and must leave earlier reports
+intact; markup in the data must come out escaped; nothing may be written outside reports/.
+Real faults where the machine allows (a read-only and a full filesystem are real tmpfs mounts,
+a missing font is really hidden in a private mount namespace); skipped, never faked, where it
+does not (not root, no mount namespaces).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from egov.source import DATA_DIR
+from tests.test_build import FIX, ROOT, files, make_project
+
+EGOV = [sys.executable, "-m", "egov"]
+
+
+def run_egov(*args, env=None, timeout=600) -> subprocess.CompletedProcess:
+    return subprocess.run([*EGOV, *map(str, args)], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, **(env or {})}, timeout=timeout)
+
+
+def build(root: Path, *args, env=None) -> subprocess.CompletedProcess:
+    return run_egov("build", "--notebooks", root / "notebooks", "-o", root / "reports", *args,
+                    env={"EGOV_DATA_DIR": str(root / "data"), **(env or {})})
+
+
+def edit_csv(path: Path, key_col: str, key: str, col: str, value: str) -> None:
+    """Set one cell of a data CSV (properly quoted, as a spreadsheet would save it)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    hit = [r for r in rows if r[key_col] == key]
+    assert hit, f"{key} not in {path}"
+    hit[0][col] = value
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def fixtures_built(tmp_path_factory):
+    """Two fixture sections built (HTML and PDF, English): the 'earlier reports' to keep."""
+    root = make_project(tmp_path_factory.mktemp("hostile"),
+                        {"reads_websites": "reads_websites", "reads_platform": "reads_platform"})
+    out = build(root, "--lang", "en", "--workers", "2")
+    assert out.returncode == 0, out.stderr
+    return root
+
+
+@pytest.fixture
+def project(fixtures_built, tmp_path):
+    root = tmp_path / "p"
+    shutil.copytree(fixtures_built, root, symlinks=True)
+    return root
+
+
+# ------------------------------------------------------------------------------ markup in the data
+
+SCRIPT = '<script>alert("egov-xss")</script>'
+IMG = '<img src=x onerror=alert("egov-img")>'
+
+
+def test_markup_in_the_data_is_escaped_in_every_report(tmp_path):
+    """Script and event-handler markup in labels, sources, rules and corrections: shown as text."""
+    root = tmp_path / "x"
+    (root / "notebooks").mkdir(parents=True)
+    shutil.copy(ROOT / "notebooks" / "04_websites.ipynb", root / "notebooks")
+    shutil.copytree(DATA_DIR, root / "data")
+    d = root / "data"
+    edit_csv(d / "breakdowns.csv", "breakdown", "level=county", "name_zh", "县级" + SCRIPT)
+    edit_csv(d / "breakdowns.csv", "breakdown", "level=county", "name_en", "County" + SCRIPT)
+    edit_csv(d / "indicators.csv", "indicator_id", "gov_websites", "name_zh", "政府网站数量" + IMG)
+    edit_csv(d / "indicators.csv", "indicator_id", "gov_websites", "name_en", "Government websites" + IMG)
+    edit_csv(d / "sources.csv", "source_id", "qianzhan2020", "title", "十张图" + SCRIPT)
+    edit_csv(d / "rules.csv", "rule_id", "websites_levels_sum", "description_zh", "之和" + IMG)
+    edit_csv(d / "rules.csv", "rule_id", "websites_levels_sum", "description_en", "sum" + IMG)
+    out = build(root, "--format", "html", "--workers", "2")
+    assert out.returncode == 0, out.stderr
+    for lang in ("zh", "en"):
+        html = (root / "reports" / lang / "04_websites.html").read_text(encoding="utf-8")
+        assert "&lt;script&gt;" in html or "&lt;img" in html, f"{lang}: the crafted strings never reached the report"
+        for live in ("<script>alert", "<img src=x", "<img src=\"x\"", "onerror=alert"):
+            assert live not in html.replace("&lt;img src=x onerror=alert", ""), f"{lang}: live markup {live!r} in the HTML"
+    _assert_no_script_runs(root / "reports")
+
+
+def _assert_no_script_runs(reports: Path) -> None:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        return
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import FLAGS
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
+        try:
+            for page_path in sorted(reports.glob("*/*.html")):
+                page = browser.new_page()
+                dialogs = []
+                page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+                page.goto(page_path.as_uri(), wait_until="load")
+                bad_imgs = page.evaluate("document.querySelectorAll('img[src=\"x\"], img[onerror]').length")
+                page.close()
+                assert not dialogs and bad_imgs == 0, f"{page_path.name}: script ran: {dialogs}"
+        finally:
+            browser.close()
+
+
+# ------------------------------------------------------------------------------ paths and parameters
+
+@pytest.mark.parametrize("only", ["../../etc", "/etc/passwd", "..", "reads_websites/../../x"])
+def test_path_like_only_is_refused(project, only):
+    before = set(project.parent.rglob("*"))
+    out = build(project, "--only", only)
+    assert out.returncode == 2
+    assert "no such section" in out.stderr
+    assert set(project.parent.rglob("*")) == before
+
+
+def test_path_like_parameter_writes_nothing_outside_reports(project):
+    outside = project.parent / "escaped"
+    out = build(project, "--lang", "en", "--format", "html", "--only", "reads_websites",
+                "-p", "code", "../../../escaped/../../etc/x")
+    assert out.returncode == 0, out.stderr
+    assert not outside.exists()
+    written = {p for p in project.rglob("*") if p.is_file()}
+    assert all(p.is_relative_to(project) for p in written)
+    nb = nbformat.read(project / "reports" / "en" / "reads_websites.ipynb", as_version=4)
+    assert "code='../../../escaped/../../etc/x'" in "".join(o.get("text", "") for c in nb.cells
+                                                            if c.cell_type == "code" for o in c.outputs)
+
+
+def test_parameter_values_are_injected_as_literals(project):
+    marker = project.parent / f"pwned-{uuid.uuid4().hex}"
+    payload = f"'); import os; os.system('touch {marker}'); print('"
+    out = build(project, "--lang", "en", "--format", "html", "--only", "reads_websites", "-p", "code", payload)
+    assert out.returncode == 0, out.stderr
+    assert not marker.exists()
+    nb = nbformat.read(project / "reports" / "en" / "reads_websites.ipynb", as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert f"code = {payload!r}" in injected.source
+
+
+def test_path_like_as_of_is_refused(project):
+    out = build(project, "-p", "as_of", "../../etc/passwd")
+    assert out.returncode == 2 and "parameter 'as_of'" in out.stderr
+
+
+# ------------------------------------------------------------------------------ oversized data
+
+def _check_copy(tmp_path, writer) -> tuple[subprocess.CompletedProcess, float, int]:
+    d = tmp_path / "data"
+    shutil.copytree(DATA_DIR, d)
+    with (d / "observations.csv").open("a", encoding="utf-8") as f:
+        writer(f)
+    t0 = time.monotonic()
+    proc = subprocess.Popen([*EGOV, "check"], cwd=ROOT, env={**os.environ, "EGOV_DATA_DIR": str(d)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            peak = max(peak, psutil.Process(proc.pid).memory_info().rss)
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.02)
+    out, err = proc.communicate()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err), time.monotonic() - t0, peak
+
+
+def test_a_million_rows_fail_fast_with_a_clear_message(tmp_path):
+    row = "platform_visitors,total,2020-06,1,,reported,qianzhan2020,article,,,,high,\n"
+    proc, seconds, peak = _check_copy(tmp_path, lambda f: f.writelines(row for _ in range(1_000_000)))
+    assert proc.returncode == 2
+    assert "observations.csv: file is" in proc.stderr and "limit for a data table; refusing to read it" in proc.stderr
+    assert peak < 400 * 2**20, f"peak memory {peak / 2**20:.0f} MiB"  # it never read the file
+    print(f"1,000,000 rows: refused in {seconds:.2f} s, peak RSS {peak / 2**20:.0f} MiB")
+
+
+def test_a_50_mb_cell_fails_fast_with_a_clear_message(tmp_path):
+    proc, seconds, peak = _check_copy(
+        tmp_path, lambda f: f.write("platform_visitors,total,2020-07,1,,reported,qianzhan2020,article,\""
+                                    + "x" * 50 * 2**20 + "\",,,high,\n"))
+    assert proc.returncode == 2 and "limit for a data table" in proc.stderr
+    assert peak < 400 * 2**20
+    print(f"50 MB cell: refused in {seconds:.2f} s, peak RSS {peak / 2**20:.0f} MiB")
+
+
+# ------------------------------------------------------------------------------ faults
+
+def test_killed_worker_fails_clearly_and_keeps_earlier_reports(project):
+    shutil.copy(FIX / "slow.ipynb", project / "notebooks" / "reads_platform.ipynb")
+    before = files(project / "reports")
+    env = {**os.environ, "EGOV_DATA_DIR": str(project / "data")}
+    proc = subprocess.Popen([*EGOV, "build", "--notebooks", str(project / "notebooks"), "-o",
+                             str(project / "reports"), "--lang", "en", "--only", "reads_platform"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    victim = None
+    deadline = time.monotonic() + 90
+    while victim is None and time.monotonic() < deadline:  # the worker that runs a kernel
+        for child in psutil.Process(proc.pid).children(recursive=True):
+            try:
+                if any("ipykernel" in a for a in child.cmdline()):
+                    victim = child.parent()
+            except psutil.NoSuchProcess:
+                continue
+        time.sleep(0.1)
+    assert victim is not None, "no kernel started"
+    time.sleep(1)
+    victim.kill()
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode not in (0, None), err
+    assert "reads_platform" in err and ("died" in err or "killed" in err or "terminated" in err), err
+    assert_reports_kept(before, files(project / "reports"))
+    print(err)
+
+
+def assert_reports_kept(before: dict, after: dict) -> None:
+    """Every earlier report is still there, byte for byte (the manifest and index may record
+    the failure)."""
+    kept = {k: v for k, v in before.items() if k.startswith(("en/", "zh/"))}
+    assert kept and {k: after.get(k) for k in kept} == kept
+
+
+def test_missing_cjk_font_is_a_clear_error(tmp_path):
+    """Hide the Noto CJK fonts in a private mount namespace; the chart code must say how to fix it."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare to hide the system fonts for one process tree")
+    fonts = Path("/usr/share/fonts/opentype/noto")
+    if not fonts.is_dir():
+        pytest.skip("Noto CJK fonts are not where Debian puts them")
+    root = tmp_path / "f"
+    (root / "notebooks").mkdir(parents=True)
+    shutil.copy(ROOT / "notebooks" / "04_websites.ipynb", root / "notebooks")
+    shutil.copytree(DATA_DIR, root / "data")
+    mpl = tmp_path / "mplconfig"
+    mpl.mkdir()
+    script = (f"mount -t tmpfs tmpfs {fonts} && exec {sys.executable} -m egov build "
+              f"--notebooks {root / 'notebooks'} -o {root / 'reports'} --lang zh --format html")
+    out = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300,
+                         env={**os.environ, "EGOV_DATA_DIR": str(root / "data"), "MPLCONFIGDIR": str(mpl)})
+    if "mount:" in out.stderr and out.returncode != 0 and "egov build" not in out.stderr:
+        pytest.skip(f"cannot mount here: {out.stderr.strip()}")
+    assert out.returncode == 1, out.stderr
+    assert "No Chinese (CJK) font found" in out.stderr and "fonts-noto-cjk" in out.stderr, out.stderr
+    assert not (root / "reports" / "zh" / "04_websites.html").exists()
+
+
+def test_missing_pdf_engine_is_a_clear_error(project, tmp_path):
+    shim = tmp_path / "shim" / "weasyprint"
+    shim.mkdir(parents=True)
+    (shim / "__init__.py").write_text("raise ImportError('No module named weasyprint (hidden by the test)')\n")
+    before = files(project / "reports")
+    out = build(project, "--lang", "en", "--force",
+                env={"PYTHONPATH": f"{shim.parent}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"})
+    assert out.returncode != 0
+    assert "WeasyPrint" in out.stderr and "pip install" in out.stderr, out.stderr
+    assert_reports_kept(before, files(project / "reports"))
+
+
+def _mount_tmpfs(path: Path, size: str) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0:
+        pytest.skip("needs root to mount a small filesystem")
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip(f"cannot mount tmpfs here: {r.stderr.strip()}")
+
+
+@pytest.fixture
+def small_fs(tmp_path):
+    mount = tmp_path / "fs"
+    _mount_tmpfs(mount, "8m")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _built_on(fs: Path, fixtures_built: Path) -> Path:
+    root = fs / "p"
+    shutil.copytree(fixtures_built, root, symlinks=True)
+    return root
+
+
+def test_read_only_reports_is_a_clear_error(small_fs, fixtures_built):
+    root = _built_on(small_fs, fixtures_built)
+    before = files(root / "reports")
+    subprocess.run(["mount", "-o", "remount,ro", str(small_fs)], check=True)
+    out = build(root, "--lang", "en", "--force")
+    assert out.returncode != 0
+    assert "read-only" in out.stderr.lower(), out.stderr
+    assert "Traceback" not in out.stderr
+    assert files(root / "reports") == before
+
+
+def test_full_disk_is_a_clear_error(small_fs, fixtures_built):
+    root = _built_on(small_fs, fixtures_built)
+    before = files(root / "reports")
+    free = shutil.disk_usage(small_fs).free
+    with open(small_fs / "filler", "wb") as f:  # leave 64 KiB: a report does not fit
+        f.write(b"\0" * max(0, free - 64 * 1024))
+    out = build(root, "--lang", "en", "--force")
+    assert out.returncode != 0
+    assert "no space left" in out.stderr.lower(), out.stderr
+    assert "Traceback" not in out.stderr
+    assert files(root / "reports") == before

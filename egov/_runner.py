@@ -38,7 +38,7 @@ def init_worker() -> None:
     from egov import data, exporters  # noqa: F401
 
     # a forked worker inherits the parent's cache of loaded tables, maybe of older data
-    getattr(getattr(data, "_load_all", None), "cache_clear", lambda: None)()
+    data.clear_cache()
 
 
 def _on_term(signum, frame):

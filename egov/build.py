@@ -497,7 +497,7 @@ class _Fingerprints:
                 from egov import data
 
                 if not self.cache:  # loaded tables are cached per folder: read them afresh
-                    getattr(getattr(data, "_load_all", None), "cache_clear", lambda: None)()
+                    data.clear_cache()
                 self.cache[key] = data.fingerprint(reads, self.directory)
             except Exception:  # invalid data: the run will report it
                 self.cache[key] = None

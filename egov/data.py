@@ -207,6 +207,11 @@ def _load_all(data_dir: str) -> dict[str, pd.DataFrame]:
     return tables
 
 
+def clear_cache() -> None:
+    """Forget loaded tables, so the next read sees files edited since (one process, many builds)."""
+    _load_all.cache_clear()
+
+
 def tables(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
     """Every table, validated one by one and against each other. Cached per data folder."""
     for name in TABLES:

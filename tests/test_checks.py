@@ -13,7 +13,7 @@ from tests.conftest import reseal, rewrite
 
 
 def run(data_dir):
-    data._load_all.cache_clear()
+    data.clear_cache()
     return {r.rule_id: r for r in checks.run(data_dir)}
 
 

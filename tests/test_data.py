@@ -15,7 +15,7 @@ from tests.conftest import rewrite, reseal
 
 
 def load(data_dir):
-    data._load_all.cache_clear()
+    data.clear_cache()
     return data.tables(data_dir)
 
 
@@ -184,8 +184,8 @@ def test_trace_and_fingerprint(tmp_path, monkeypatch, data_copy):
     assert reads == [{"indicators": None, "section": "websites", "table": "observations"}]
     before = data.fingerprint(reads, data_copy)
     rewrite(data_copy / "observations.csv", ",25313,", ",25314,")  # new media: not read
-    data._load_all.cache_clear()
+    data.clear_cache()
     assert data.fingerprint(reads, data_copy) == before
     rewrite(data_copy / "observations.csv", ",13566,", ",13565,")  # websites: read
-    data._load_all.cache_clear()
+    data.clear_cache()
     assert data.fingerprint(reads, data_copy) != before

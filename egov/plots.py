@@ -224,9 +224,11 @@ def show_table(table: pd.DataFrame, notebook: str, table_id: str, source: str) -
     """Display a table with the metadata the build turns into a CSV download and a caption."""
     from IPython.display import display
 
-    with pd.option_context("display.max_colwidth", None, "display.max_rows", 200):
-        display(table, metadata={"egov": {"csv": table.to_csv(index=False),
-                                          "filename": f"{notebook}_{table_id}.csv", "source": source}})
+    shown = table.loc[:, [c for c in table.columns if not (table[c].astype(str) == "").all()]]
+    display({"text/plain": shown.to_string(index=False),
+             "text/html": shown.to_html(index=False, border=0, classes="dataframe", na_rep="")},
+            raw=True, metadata={"egov": {"csv": table.to_csv(index=False),
+                                         "filename": f"{notebook}_{table_id}.csv", "source": source}})
 
 
 # --------------------------------------------------------------------------- text helpers

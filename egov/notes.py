@@ -20,12 +20,6 @@ def _t(lang: str, zh: str, en: str) -> str:
     return zh if lang == _ZH else en
 
 
-def _md(s: str) -> None:
-    from IPython.display import Markdown, display
-
-    display(Markdown(s))
-
-
 def _article_source() -> pd.Series:
     s = data.table("sources")
     return s[s["raw_file"] == "article"].iloc[0]
@@ -35,7 +29,7 @@ def _article_source() -> pd.Series:
 
 def overview_title(lang: str) -> None:
     """H1: the article's title (Chinese, from the cleaned article) or its English rendering."""
-    _md("# " + _t(lang, source.article().title, "Ten charts on China's internet e-government in 2020"))
+    tx.markdown("# " + _t(lang, source.article().title, "Ten charts on China's internet e-government in 2020"))
 
 
 def overview_introduction(lang: str, as_of: str) -> None:
@@ -45,13 +39,13 @@ def overview_introduction(lang: str, as_of: str) -> None:
     name = source_name(a["source_id"], lang)
     when = tx.period_label(as_of, lang)
     if lang == _ZH:
-        _md(f"本报告以可复现的方式重现{name}发表的文章《{title}》（{tx.period_label(date, lang)}）。"
+        tx.markdown(f"本报告以可复现的方式重现{name}发表的文章《{title}》（{tx.period_label(date, lang)}）。"
             "文章里的每个数字都整理成带来源和原文引句的数据表，图表和文字均由数据生成；"
             "另补充公开来源的参考数据：此前各期的统计，以及联合国电子政务调查的各国数据。"
             f"报告时点为{when}。数据的清洗、更正和一致性检查见“数据说明”一节。")
     else:
         note = a["note"] if isinstance(a["note"], str) else ""
-        _md(f"This report reproduces the article “{title}” (*Ten charts on China's internet e-government "
+        tx.markdown(f"This report reproduces the article “{title}” (*Ten charts on China's internet e-government "
             f"in 2020*) by {name}, published {tx.period_label(date, lang)}, as open, checkable data. {note} "
             "Every figure in the article is a row of a data table with its source and the sentence it "
             "came from; every chart and sentence here is generated from those tables. Reference data from "
@@ -65,7 +59,7 @@ def headline_table(obs: pd.DataFrame, lang: str, as_of: str, notebook: str = "00
     art = obs[(obs["origin"] == "article") & (obs["status"] != "gap")]
     rows = pd.concat([tx.at(g, as_of) for _, g in art.groupby("indicator_id", sort=False)]) if not art.empty else art
     if rows.empty:
-        _md("*" + _t(lang, f"数据中没有{tx.period_label(as_of, lang)}的文章数据。",
+        tx.markdown("*" + _t(lang, f"数据中没有{tx.period_label(as_of, lang)}的文章数据。",
                      f"The data has no figures from the article for {tx.period_label(as_of, lang)}.") + "*")
         return
     lab = tx.labels(lang)
@@ -91,13 +85,13 @@ def contents(lang: str) -> None:
     names = list(secs[f"name_{lang}"])
     extra = [_t(lang, "国际比较：中国与对比国家", "International comparison: China and its peers"),
              _t(lang, "数据说明：清洗、更正与一致性检查", "Data notes: cleaning, corrections and consistency checks")]
-    _md("\n".join(f"{i}. {n}" for i, n in enumerate(names + extra, start=1)))
+    tx.markdown("\n".join(f"{i}. {n}" for i, n in enumerate(names + extra, start=1)))
 
 
 # =========================================================================== data notes
 
 def title(lang: str) -> None:
-    _md("# " + _t(lang, "数据说明", "Data notes"))
+    tx.markdown("# " + _t(lang, "数据说明", "Data notes"))
 
 
 def introduction(lang: str) -> None:
@@ -109,11 +103,11 @@ def introduction(lang: str) -> None:
     c = {k: n(art & (st == k)) for k in ("reported", "derived", "corrected")}
     g = n(ref & (st == "gap"))
     if lang == _ZH:
-        _md(f"数据共有{len(obs)}条观测。其中{n(art)}条来自文章：{c['reported']}条直接引用，{c['derived']}条由规则推算，"
+        tx.markdown(f"数据共有{len(obs)}条观测。其中{n(art)}条来自文章：{c['reported']}条直接引用，{c['derived']}条由规则推算，"
             f"{c['corrected']}条因印刷错误按规则更正；{n(ref)}条来自公开的参考来源，其中{g}条是已知缺口（没有找到可信数值，"
             "不作猜测）。每条观测都记录了来源和原文引句，图表中的任何数字都能追溯到原句。")
     else:
-        _md(f"The data holds {len(obs)} observations. {n(art)} come from the article: {c['reported']} quoted as "
+        tx.markdown(f"The data holds {len(obs)} observations. {n(art)} come from the article: {c['reported']} quoted as "
             f"printed, {c['derived']} worked out by a rule and {c['corrected']} corrected by a rule because the "
             f"printed figure is wrong. {n(ref)} come from public reference sources, {g} of them known gaps "
             "(nothing trustworthy found, and nothing guessed). Every observation keeps its source and the "
@@ -140,13 +134,13 @@ def cleaning(lang: str, notebook: str = "07_data_notes") -> None:
     cut = simplified.find(source.BOILERPLATE_START)
     dropped = len(simplified) - cut if cut >= 0 else 0
     art = source.article()
-    _md("## " + _t(lang, "原文清洗", "Cleaning the article"))
+    tx.markdown("## " + _t(lang, "原文清洗", "Cleaning the article"))
     if lang == _ZH:
-        _md(f"收到的文章是繁体字，许多字后面带有括号注音（如“聯(lián)”）。清洗分三步，全部由程序完成、可重复："
+        tx.markdown(f"收到的文章是繁体字，许多字后面带有括号注音（如“聯(lián)”）。清洗分三步，全部由程序完成、可重复："
             f"删去{len(readings)}处注音；用OpenCC把{changed}个繁体字转换为简体字；删去文末{dropped}个字符的广告。"
             f"清洗后的正文按小标题分成{len(art.sections)}个板块。原始文件只读、按SHA-256校验，从不手工修改。")
     else:
-        _md(f"The article arrived in Traditional characters, many followed by a pinyin reading in brackets "
+        tx.markdown(f"The article arrived in Traditional characters, many followed by a pinyin reading in brackets "
             f"(“聯(lián)”). Cleaning is three repeatable steps done by code: {len(readings)} readings removed; "
             f"{changed} Traditional characters converted to Simplified with OpenCC; the closing advertisement "
             f"({dropped} characters) dropped. The clean text splits at its headings into {len(art.sections)} "
@@ -165,7 +159,7 @@ def cleaning(lang: str, notebook: str = "07_data_notes") -> None:
                      _t(lang, "清洗后", "cleaned"): "…" + clean[lo:hi] + "…",
                      _t(lang, "印刷有误的数字", "misprinted figure"): "、".join(hits) if lang == _ZH else ", ".join(hits)})
     if rows:
-        _md(_t(lang, "下表是含有印刷错误数字的句子，清洗前后对照（更正见下一节）：",
+        tx.markdown(_t(lang, "下表是含有印刷错误数字的句子，清洗前后对照（更正见下一节）：",
                "The sentences holding misprinted figures, before and after cleaning (the corrections follow):"))
         show_table(pd.DataFrame(rows), notebook, "cleaning", _t(lang, "数据来源：", "Source: ") + source_name("qianzhan2020", lang))
 
@@ -206,8 +200,8 @@ def corrections(lang: str, notebook: str = "07_data_notes") -> None:
     rows = _obs_rows(lang, "corrected")
     results = _results(lang)
     rules = data.table("rules").set_index("rule_id")
-    _md("## " + _t(lang, "更正", "Corrections"))
-    _md(_t(lang, f"文章中有{len(rows)}个数字印刷有误：抓取网页时丢失的图注、脚注编号粘连在数字上，或前后文自相矛盾。"
+    tx.markdown("## " + _t(lang, "更正", "Corrections"))
+    tx.markdown(_t(lang, f"文章中有{len(rows)}个数字印刷有误：抓取网页时丢失的图注、脚注编号粘连在数字上，或前后文自相矛盾。"
                  "每一处都按一条一致性规则更正，规则和它的检查结果列在下表：",
            f"{len(rows)} figures in the article are misprinted: figure or footnote markers lost in scraping "
            "stuck to the numbers, or the text contradicts itself. Each is corrected by a consistency rule; "
@@ -237,8 +231,8 @@ def derived(lang: str, notebook: str = "07_data_notes") -> None:
     """Every value worked out by a rule rather than quoted."""
     rows = _obs_rows(lang, "derived")
     rules = data.table("rules").set_index("rule_id")
-    _md("## " + _t(lang, "推算值", "Derived values"))
-    _md(_t(lang, f"{len(rows)}个数值不是直接引用，而是由其他数值按规则推算（如部分之和、总数减部分）：",
+    tx.markdown("## " + _t(lang, "推算值", "Derived values"))
+    tx.markdown(_t(lang, f"{len(rows)}个数值不是直接引用，而是由其他数值按规则推算（如部分之和、总数减部分）：",
            f"{len(rows)} values are not quoted but worked out from others by a rule (parts adding up, a total less a part):"))
     lab = tx.labels(lang)
     table = pd.DataFrame({
@@ -256,8 +250,8 @@ def derived(lang: str, notebook: str = "07_data_notes") -> None:
 def gaps(lang: str, notebook: str = "07_data_notes") -> None:
     """The known gaps: periods where nothing trustworthy was found."""
     rows = _obs_rows(lang, "gap")
-    _md("## " + _t(lang, "已知缺口", "Known gaps"))
-    _md(_t(lang, f"以下{len(rows)}处没有找到可信的数值，数据中留空，图表中标为“无数据”，从不猜测填补：",
+    tx.markdown("## " + _t(lang, "已知缺口", "Known gaps"))
+    tx.markdown(_t(lang, f"以下{len(rows)}处没有找到可信的数值，数据中留空，图表中标为“无数据”，从不猜测填补：",
            f"For these {len(rows)} nothing trustworthy was found: the data leaves them empty, charts mark them "
            "'no data', and nothing is guessed:"))
     table = pd.DataFrame({
@@ -273,12 +267,12 @@ def consistency(lang: str, notebook: str = "07_data_notes") -> None:
     """Every consistency rule and its result."""
     results = checks.run(lang=lang)
     failed = [r for r in results if not r.passed]
-    _md("## " + _t(lang, "一致性检查", "Consistency checks"))
+    tx.markdown("## " + _t(lang, "一致性检查", "Consistency checks"))
     if lang == _ZH:
-        _md(f"共{len(results)}条规则：部分之和等于总数、占比与数量相符、推算和更正的数值由规则重算、文章与参考来源一致、"
+        tx.markdown(f"共{len(results)}条规则：部分之和等于总数、占比与数量相符、推算和更正的数值由规则重算、文章与参考来源一致、"
             f"联合国数据的排名与指数一致。{len(results) - len(failed)}条通过，{len(failed)}条未通过。")
     else:
-        _md(f"{len(results)} rules: parts add up to totals, shares match counts, derived and corrected values "
+        tx.markdown(f"{len(results)} rules: parts add up to totals, shares match counts, derived and corrected values "
             "recompute, the article and reference sources agree, and the UN data's ranks agree with its "
             f"values. {len(results) - len(failed)} pass, {len(failed)} fail.")
     table = pd.DataFrame({
@@ -293,8 +287,8 @@ def consistency(lang: str, notebook: str = "07_data_notes") -> None:
 def sources(lang: str, notebook: str = "07_data_notes") -> None:
     """The sources table."""
     s = data.table("sources")
-    _md("## " + _t(lang, "来源", "Sources"))
-    _md(_t(lang, f"数据共引用{len(s)}个来源：", f"The data cites {len(s)} sources:"))
+    tx.markdown("## " + _t(lang, "来源", "Sources"))
+    tx.markdown(_t(lang, f"数据共引用{len(s)}个来源：", f"The data cites {len(s)} sources:"))
     table = pd.DataFrame({
         "id": list(s["source_id"]),
         _t(lang, "标题", "title"): list(s["title"]),

@@ -208,10 +208,10 @@ def show(chart: Chart | NoData, notebook: str) -> None:
     The table's display metadata ``{"egov": {"csv", "filename", "source"}}`` is what the build
     turns into a CSV download link and a source caption.
     """
-    from IPython.display import Markdown, display
+    from IPython.display import display
 
     if isinstance(chart, NoData):
-        display(Markdown("*" + chart.message + "*"))
+        tx.markdown("*" + chart.message + "*")
         return
     png = base64.b64encode(chart.png()).decode("ascii")
     display({"image/png": png, "text/plain": f"[{chart.title}]"}, raw=True,

@@ -17,6 +17,7 @@ for a reference it says so in a plain sentence instead of failing.
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 
@@ -444,23 +445,28 @@ class Story:
         lines = self.corrections()
         if lines:
             head = "**更正说明**" if self.lang == "zh" else "**Corrections**"
-            _markdown(head + "\n\n" + "\n".join(f"- {x}" for x in lines))
+            markdown(head + "\n\n" + "\n".join(f"- {x}" for x in lines))
 
     def say(self, zh: str, en: str, **values) -> None:
         """Display one paragraph rendered from the data."""
         self.values.update(values)
-        _markdown(self.text(zh, en))
+        markdown(self.text(zh, en))
 
     def heading(self, zh: str, en: str, level: int = 2) -> None:
         """Display a heading (H1 for the notebook title, H2 per chart or subsection)."""
-        _markdown("#" * level + " " + self.text(zh, en))
+        markdown("#" * level + " " + self.text(zh, en))
 
     def section_title(self, section: str) -> None:
         """The notebook's H1: the section's name from the data's labels."""
-        _markdown("# " + labels(self.lang)["sections"][section])
+        markdown("# " + labels(self.lang)["sections"][section])
 
 
-def _markdown(text: str) -> None:
+def markdown(text: str) -> None:
+    """Display Markdown whose words may come from the data, with ``& < >`` escaped.
+
+    Markdown passes raw HTML through to the report, so a label reading ``<script>…`` would
+    run there; escaped, it is shown as the text it is. The narrative itself uses no HTML.
+    """
     from IPython.display import Markdown, display
 
-    display(Markdown(text))
+    display(Markdown(html.escape(text, quote=False)))

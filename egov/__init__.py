@@ -1,8 +1,9 @@
 """egov: China's internet e-government in 2020, as validated data, charts and reports.
 
 Modules, in the order data flows: ``source`` (raw article → clean text), ``numbers`` (Chinese
-quantities), ``data`` (typed, validated tables), ``checks`` (consistency rules), ``plots``
-(charts), ``build`` (reports). Each reads only from the ones before it.
+quantities), ``schema`` and ``data`` (typed, validated tables), ``checks`` (consistency rules),
+``text``, ``plots``, ``notes`` and ``params`` (what the notebooks call), ``build`` with
+``_runner`` and ``exporters`` (reports). Each reads only from the ones before it.
 """
 
 __version__ = "0.1.0"

@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-DEBS   := fonts-noto-cjk poppler-utils chromium
+DEBS   := fonts-noto-cjk poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: reports test setup system kernel check datapackage clean
@@ -30,7 +30,8 @@ setup: system $(VENV)/.installed kernel
 kernel: $(VENV)/.installed
 	@$(BIN)/python -m ipykernel install --user --name egov --display-name "Python (egov)" >/dev/null
 
-# Debian packages: a CJK font (charts, HTML, PDF), poppler-utils (PDF checks), Chromium (browser checks).
+# Debian packages: a CJK font (charts, HTML, PDF), poppler-utils (PDF checks), Chromium (browser
+# checks), Pango (WeasyPrint lays out the PDF with it).
 system:
 	@missing=$$(for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

@@ -53,33 +53,26 @@ def test_missing_file(data_copy):
         load(data_copy)
 
 
-def test_missing_column(data_copy):
-    rewrite(data_copy / "observations.csv", ",confidence,", ",confidenc,")
-    with pytest.raises(DataError, match=r"observations\.csv, row 1, column 'confidence': missing column; expected columns: indicator_id"):
-        load(data_copy)
+#: One broken cell each: the file, the text replaced, its replacement, the message expected.
+CELL_ERRORS = [
+    pytest.param('observations.csv', ',confidence,', ',confidenc,', r"observations\.csv, row 1, column 'confidence': missing column; expected columns: indicator_id", id='missing_column'),
+    pytest.param('indicators.csv', 'definition\n', 'definition,extra\n', r"indicators\.csv, row 1, column 'extra': unexpected column", id='extra_column'),
+    pytest.param('observations.csv', ',126000000,', ',1.26亿,', r"observations\.csv, row 7, column 'value': expected a number, found '1.26亿'", id='non_numeric_value'),
+    pytest.param('observations.csv', ',13566,', ',-13566,', r"observations\.csv, row \d+, column 'value': negative count -13566", id='negative_count'),
+    pytest.param('observations.csv', ',66.39,', ',6639119,', r"observations\.csv, row \d+, column 'value': share 6.63912e\+06 is outside 0–100", id='share_outside_0_100'),
+    pytest.param('observations.csv', 'platform_visitors,', 'platform_visiters,', r"observations\.csv, row 8, column 'indicator_id': unknown indicator id 'platform_visiters'", id='unknown_indicator'),
+    pytest.param('reference_observations.csv', ',cnnic43_websites,', ',cnnic43_webs,', r"reference_observations\.csv, row \d+, column 'source_id': unknown source id 'cnnic43_webs'", id='unknown_source'),
+    pytest.param('observations.csv', ',reported,', ',quoted,', r"row 2, column 'status': 'quoted' is not one of: reported, derived, corrected, gap", id='bad_enum_names_allowed_values'),
+    pytest.param('observations.csv', ',12882216个,', ',,', r"column 'printed': a correction must keep the text as printed", id='correction_must_keep_printed_text'),
+    pytest.param('observations.csv', ',ecert_not_aggregated,', ',,', r"column 'rule': a derived value must name the rule", id='derived_value_must_name_its_rule'),
+    pytest.param('reference_observations.csv', '2019-06,,,gap', '2019-06,1,,gap', r"reference_observations\.csv, row \d+, column 'value': a gap has no value", id='gap_has_no_value'),
+]
 
 
-def test_extra_column(data_copy):
-    rewrite(data_copy / "indicators.csv", "definition\n", "definition,extra\n")
-    with pytest.raises(DataError, match=r"indicators\.csv, row 1, column 'extra': unexpected column"):
-        load(data_copy)
-
-
-def test_non_numeric_value(data_copy):
-    rewrite(data_copy / "observations.csv", ",126000000,", ",1.26亿,")
-    with pytest.raises(DataError, match=r"observations\.csv, row 7, column 'value': expected a number, found '1.26亿'"):
-        load(data_copy)
-
-
-def test_negative_count(data_copy):
-    rewrite(data_copy / "observations.csv", ",13566,", ",-13566,")
-    with pytest.raises(DataError, match=r"observations\.csv, row \d+, column 'value': negative count -13566"):
-        load(data_copy)
-
-
-def test_share_outside_0_100(data_copy):
-    rewrite(data_copy / "observations.csv", ",66.39,", ",6639119,")
-    with pytest.raises(DataError, match=r"observations\.csv, row \d+, column 'value': share 6.63912e\+06 is outside 0–100"):
+@pytest.mark.parametrize("file, old, new, message", CELL_ERRORS)
+def test_bad_cell_names_file_row_column_and_rule(data_copy, file, old, new, message):
+    rewrite(data_copy / file, old, new)
+    with pytest.raises(DataError, match=message):
         load(data_copy)
 
 
@@ -89,18 +82,6 @@ def test_duplicate_key(data_copy):
     path.write_text("".join(lines + [lines[1]]), encoding="utf-8")
     with pytest.raises(DataError, match=rf"observations\.csv, row {len(lines) + 1}, column 'indicator_id,breakdown,period': "
                                         r"duplicate key \('platform_connected_regions', 'total', '2020-06'\), first seen at row 2"):
-        load(data_copy)
-
-
-def test_unknown_indicator(data_copy):
-    rewrite(data_copy / "observations.csv", "platform_visitors,", "platform_visiters,")
-    with pytest.raises(DataError, match=r"observations\.csv, row 8, column 'indicator_id': unknown indicator id 'platform_visiters'"):
-        load(data_copy)
-
-
-def test_unknown_source(data_copy):
-    rewrite(data_copy / "reference_observations.csv", ",cnnic43_websites,", ",cnnic43_webs,")
-    with pytest.raises(DataError, match=r"reference_observations\.csv, row \d+, column 'source_id': unknown source id 'cnnic43_webs'"):
         load(data_copy)
 
 
@@ -115,30 +96,6 @@ def test_non_utf8_bytes(data_copy):
     path = data_copy / "indicators.csv"
     path.write_bytes(path.read_bytes().replace("国家政务服务平台联通地区".encode(), "国家政务服务平台联通地区".encode("gb18030")))
     with pytest.raises(DataError, match=r"indicators\.csv, row 2: not UTF-8: byte 0x\w\w"):
-        load(data_copy)
-
-
-def test_bad_enum_names_allowed_values(data_copy):
-    rewrite(data_copy / "observations.csv", ",reported,", ",quoted,")
-    with pytest.raises(DataError, match=r"row 2, column 'status': 'quoted' is not one of: reported, derived, corrected, gap"):
-        load(data_copy)
-
-
-def test_correction_must_keep_printed_text(data_copy):
-    rewrite(data_copy / "observations.csv", ",12882216个,", ",,")
-    with pytest.raises(DataError, match=r"column 'printed': a correction must keep the text as printed"):
-        load(data_copy)
-
-
-def test_derived_value_must_name_its_rule(data_copy):
-    rewrite(data_copy / "observations.csv", ",ecert_not_aggregated,", ",,")
-    with pytest.raises(DataError, match=r"column 'rule': a derived value must name the rule"):
-        load(data_copy)
-
-
-def test_gap_has_no_value(data_copy):
-    rewrite(data_copy / "reference_observations.csv", "2019-06,,,gap", "2019-06,1,,gap")
-    with pytest.raises(DataError, match=r"reference_observations\.csv, row \d+, column 'value': a gap has no value"):
         load(data_copy)
 
 

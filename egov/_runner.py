@@ -200,22 +200,27 @@ def _execute(spec: dict, out_dir: Path):
            "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
-    nb = load_notebook_node(str(nb_path))  # as papermill reads it (every cell gets tags)
     try:
-        nb = parameterize_notebook(nb, spec["parameters"], report_mode=False, kernel_name=spec["kernel"])
-        nb = prepare_notebook_metadata(nb, spec["notebook_record"], spec["output_path"])
-        nb = remove_error_markers(nb)
-        kernel = papermill_engines.nb_kernel_name(engine_name=None, nb=nb, name=spec["kernel"])
-        try:
-            with chdir(str(nb_path.parent)):
-                papermill_engines.execute_notebook_with_engine(
-                    None, nb, kernel_name=kernel, input_path=str(nb_path), output_path=None,
-                    progress_bar=False, log_output=False, start_timeout=120,
-                    execution_timeout=spec["timeout"])
-        except KeyboardInterrupt:
-            raise
-        except Exception as err:
-            return nb, _unexpected(nb, err, kernel, spec)
+        for attempt in range(1, KERNEL_START_TRIES + 1):
+            nb = load_notebook_node(str(nb_path))  # as papermill reads it (every cell gets tags)
+            nb = parameterize_notebook(nb, spec["parameters"], report_mode=False, kernel_name=spec["kernel"])
+            nb = prepare_notebook_metadata(nb, spec["notebook_record"], spec["output_path"])
+            nb = remove_error_markers(nb)
+            kernel = papermill_engines.nb_kernel_name(engine_name=None, nb=nb, name=spec["kernel"])
+            trace.unlink(missing_ok=True)
+            try:
+                with chdir(str(nb_path.parent)):
+                    papermill_engines.execute_notebook_with_engine(
+                        None, nb, kernel_name=kernel, input_path=str(nb_path), output_path=None,
+                        progress_bar=False, log_output=False, start_timeout=120,
+                        execution_timeout=spec["timeout"])
+                break
+            except KeyboardInterrupt:
+                raise
+            except Exception as err:
+                if attempt < KERNEL_START_TRIES and _kernel_never_started(nb, err):
+                    continue  # e.g. two kernels started at once raced for a port: start afresh
+                return nb, _unexpected(nb, err, kernel, spec)
         try:
             raise_for_execution_errors(nb, None)  # adds papermill's banner to nb, then raises
         except PapermillExecutionError as err:
@@ -229,6 +234,17 @@ def _execute(spec: dict, out_dir: Path):
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+#: A kernel that dies before running any cell is started again, up to this many times in all.
+KERNEL_START_TRIES = 3
+
+
+def _kernel_never_started(nb, err: Exception) -> bool:
+    """The kernel failed to start (no cell ran): not the notebook's fault, worth a retry."""
+    if type(err).__name__ == "NoSuchKernel":
+        return False
+    return not any(c.metadata.get("papermill", {}).get("start_time") for c in nb.cells)
 
 
 def _without_markers(nb):
@@ -250,6 +266,8 @@ def _unexpected(nb, err: Exception, kernel: str, spec: dict) -> str:
                    "or pass --kernel python3")
     elif name == "CellTimeoutError" or isinstance(err, TimeoutError):
         message = f"timed out: the cell ran longer than --timeout {spec['timeout']} s"
+    elif _kernel_never_started(nb, err):
+        message = f"the kernel {kernel!r} died while starting ({KERNEL_START_TRIES} tries): {name}: {err}"
     elif name == "DeadKernelError":
         message = "the kernel died (out of memory, or a crash in compiled code)"
     else:

@@ -10,6 +10,7 @@ does not (not root, no mount namespaces).
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import shutil
@@ -322,3 +323,41 @@ def test_full_disk_is_a_clear_error(small_fs, fixtures_built):
     assert "no space left" in out.stderr.lower(), out.stderr
     assert "Traceback" not in out.stderr
     assert files(root / "reports") == before
+
+
+def _kernel_that_dies_at_start(tmp_path: Path, times: int) -> dict:
+    """A kernelspec `egov-flaky` whose kernel exits at once the first `times` starts."""
+    spec = tmp_path / "jupyter" / "kernels" / "egov-flaky"
+    spec.mkdir(parents=True)
+    starts = tmp_path / "starts"
+    launcher = tmp_path / "flaky_kernel.py"
+    launcher.write_text(
+        "import os, sys\n"
+        f"starts = {str(starts)!r}\n"
+        "n = len(open(starts).read()) if os.path.exists(starts) else 0\n"
+        "open(starts, 'a').write('x')\n"
+        f"if n < {times}:\n"
+        "    sys.exit(1)\n"
+        "os.execv(sys.executable, [sys.executable, '-m', 'ipykernel_launcher'] + sys.argv[1:])\n")
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, str(launcher), "-f", "{connection_file}"],
+        "display_name": "egov (dies at start)", "language": "python"}))
+    return {"JUPYTER_PATH": str(tmp_path / "jupyter")}
+
+
+def test_a_kernel_that_dies_at_start_is_started_again(project, tmp_path):
+    env = _kernel_that_dies_at_start(tmp_path, times=1)
+    out = build(project, "--lang", "en", "--format", "html", "--only", "reads_platform", "--force",
+                "--kernel", "egov-flaky", env=env)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "starts").read_text() == "xx"
+
+
+def test_a_kernel_that_never_starts_is_a_clear_error(project, tmp_path):
+    env = _kernel_that_dies_at_start(tmp_path, times=99)
+    before = files(project / "reports")
+    out = build(project, "--lang", "en", "--format", "html", "--only", "reads_platform", "--force",
+                "--kernel", "egov-flaky", env=env)
+    assert out.returncode == 1
+    assert "the kernel 'egov-flaky' died while starting (3 tries)" in out.stderr, out.stderr
+    assert_reports_kept(before, files(project / "reports"))

@@ -194,7 +194,6 @@ def _execute(spec: dict, out_dir: Path):
 
     nb_path = Path(spec["notebook"])
     trace = out_dir / f"{nb_path.stem}.trace"
-    trace.unlink(missing_ok=True)
     env = {TRACE_ENV: str(trace), "EGOV_DATA_DIR": spec["data_dir"],
            "SOURCE_DATE_EPOCH": spec.get("source_date_epoch", "1577836800"), "PYTHONHASHSEED": "0",
            "PYDEVD_DISABLE_FILE_VALIDATION": "1"}

@@ -176,7 +176,7 @@ def _check_observations(tables: dict[str, pd.DataFrame], data_dir: Path) -> None
             if r.status == "corrected" and pd.isna(r.printed):
                 raise DataError(path, row=i, column="printed",
                                 reason="a correction must keep the text as printed")
-            if pd.notna(r.rule) and r.raw_file == "article" and r.rule not in rules:
+            if pd.notna(r.rule) and r.rule not in rules:
                 raise DataError(path, row=i, column="rule", reason=f"unknown rule {r.rule!r}; "
                                 f"it must be listed in {TABLES['rules'].path}")
             if gap:

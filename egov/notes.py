@@ -16,10 +16,6 @@ from egov.plots import _numbers, show_table, source_name
 _ZH, _EN = "zh", "en"
 
 
-def _t(lang: str, zh: str, en: str) -> str:
-    return zh if lang == _ZH else en
-
-
 def _article_source() -> pd.Series:
     s = data.table("sources")
     return s[s["raw_file"] == "article"].iloc[0]
@@ -29,7 +25,7 @@ def _article_source() -> pd.Series:
 
 def overview_title(lang: str) -> None:
     """H1: the article's title (Chinese, from the cleaned article) or its English rendering."""
-    tx.markdown("# " + _t(lang, source.article().title, "Ten charts on China's internet e-government in 2020"))
+    tx.markdown("# " + tx.pick(lang, source.article().title, "Ten charts on China's internet e-government in 2020"))
 
 
 def overview_introduction(lang: str, as_of: str) -> None:
@@ -59,7 +55,7 @@ def headline_table(obs: pd.DataFrame, lang: str, as_of: str, notebook: str = "00
     art = obs[(obs["origin"] == "article") & (obs["status"] != "gap")]
     rows = pd.concat([tx.at(g, as_of) for _, g in art.groupby("indicator_id", sort=False)]) if not art.empty else art
     if rows.empty:
-        tx.markdown("*" + _t(lang, f"数据中没有{tx.period_label(as_of, lang)}的文章数据。",
+        tx.markdown("*" + tx.pick(lang, f"数据中没有{tx.period_label(as_of, lang)}的文章数据。",
                      f"The data has no figures from the article for {tx.period_label(as_of, lang)}.") + "*")
         return
     lab = tx.labels(lang)
@@ -69,29 +65,29 @@ def headline_table(obs: pd.DataFrame, lang: str, as_of: str, notebook: str = "00
     rows = rows.assign(_s=rows["section"].astype(str).map(sec), _i=rows["indicator_id"].map(ind),
                        _o=rows["breakdown"].map(order)).sort_values(["_s", "_i", "_o"], kind="stable")
     table = pd.DataFrame({
-        _t(lang, "板块", "section"): [lab["sections"][s] for s in rows["section"]],
-        _t(lang, "指标", "indicator"): [tx.indicator_name(i, b, lang) for i, b in zip(rows["indicator_id"], rows["breakdown"])],
-        _t(lang, "时期", "period"): list(rows["period"]),
-        _t(lang, "数值", "value"): [tx.quantity(v, u, lang, q if isinstance(q, str) else None)
+        tx.pick(lang, "板块", "section"): [lab["sections"][s] for s in rows["section"]],
+        tx.pick(lang, "指标", "indicator"): [tx.indicator_name(i, b, lang) for i, b in zip(rows["indicator_id"], rows["breakdown"])],
+        tx.pick(lang, "时期", "period"): list(rows["period"]),
+        tx.pick(lang, "数值", "value"): [tx.quantity(v, u, lang, q if isinstance(q, str) else None)
                                     for v, u, q in zip(rows["value"], rows["unit"], rows["qualifier"])],
-        _t(lang, "状态", "status"): [tx.STATUS[lang][s] for s in rows["status"]],
+        tx.pick(lang, "状态", "status"): [tx.STATUS[lang][s] for s in rows["status"]],
     }).reset_index(drop=True)
-    show_table(table, notebook, "headlines", _t(lang, "数据来源：", "Source: ") + source_name("qianzhan2020", lang))
+    show_table(table, notebook, "headlines", tx.pick(lang, "数据来源：", "Source: ") + source_name("qianzhan2020", lang))
 
 
 def contents(lang: str) -> None:
     """The report's parts, in reading order, from the sections table."""
     secs = data.table("sections").sort_values("order")
     names = list(secs[f"name_{lang}"])
-    extra = [_t(lang, "国际比较：中国与对比国家", "International comparison: China and its peers"),
-             _t(lang, "数据说明：清洗、更正与一致性检查", "Data notes: cleaning, corrections and consistency checks")]
+    extra = [tx.pick(lang, "国际比较：中国与对比国家", "International comparison: China and its peers"),
+             tx.pick(lang, "数据说明：清洗、更正与一致性检查", "Data notes: cleaning, corrections and consistency checks")]
     tx.markdown("\n".join(f"{i}. {n}" for i, n in enumerate(names + extra, start=1)))
 
 
 # =========================================================================== data notes
 
 def title(lang: str) -> None:
-    tx.markdown("# " + _t(lang, "数据说明", "Data notes"))
+    tx.markdown("# " + tx.pick(lang, "数据说明", "Data notes"))
 
 
 def introduction(lang: str) -> None:
@@ -114,10 +110,10 @@ def introduction(lang: str) -> None:
             "sentence it was read from, so any number in a chart leads back to its sentence.")
     table = (obs.groupby(["origin", "status"], observed=True).size().rename("n").reset_index())
     table = pd.DataFrame({
-        _t(lang, "来源", "origin"): [_t(lang, "文章", "article") if o == "article" else _t(lang, "参考来源", "reference")
+        tx.pick(lang, "来源", "origin"): [tx.pick(lang, "文章", "article") if o == "article" else tx.pick(lang, "参考来源", "reference")
                                      for o in table["origin"]],
-        _t(lang, "状态", "status"): [tx.STATUS[lang][s] for s in table["status"]],
-        _t(lang, "观测数", "observations"): list(table["n"].astype(int)),
+        tx.pick(lang, "状态", "status"): [tx.STATUS[lang][s] for s in table["status"]],
+        tx.pick(lang, "观测数", "observations"): list(table["n"].astype(int)),
     })
     from IPython.display import display
 
@@ -134,7 +130,7 @@ def cleaning(lang: str, notebook: str = "07_data_notes") -> None:
     cut = simplified.find(source.BOILERPLATE_START)
     dropped = len(simplified) - cut if cut >= 0 else 0
     art = source.article()
-    tx.markdown("## " + _t(lang, "原文清洗", "Cleaning the article"))
+    tx.markdown("## " + tx.pick(lang, "原文清洗", "Cleaning the article"))
     if lang == _ZH:
         tx.markdown(f"收到的文章是繁体字，许多字后面带有括号注音（如“聯(lián)”）。清洗分三步，全部由程序完成、可重复："
             f"删去{len(readings)}处注音；用OpenCC把{changed}个繁体字转换为简体字；删去文末{dropped}个字符的广告。"
@@ -155,13 +151,13 @@ def cleaning(lang: str, notebook: str = "07_data_notes") -> None:
             continue
         i = clean.find(hits[0])
         lo, hi = max(0, i - 24), min(len(clean), i + len(hits[0]) + 6)
-        rows.append({_t(lang, "原文（收到时）", "as received"): "…" + _excerpt(line, lo, hi) + "…",
-                     _t(lang, "清洗后", "cleaned"): "…" + clean[lo:hi] + "…",
-                     _t(lang, "印刷有误的数字", "misprinted figure"): "、".join(hits) if lang == _ZH else ", ".join(hits)})
+        rows.append({tx.pick(lang, "原文（收到时）", "as received"): "…" + _excerpt(line, lo, hi) + "…",
+                     tx.pick(lang, "清洗后", "cleaned"): "…" + clean[lo:hi] + "…",
+                     tx.pick(lang, "印刷有误的数字", "misprinted figure"): "、".join(hits) if lang == _ZH else ", ".join(hits)})
     if rows:
-        tx.markdown(_t(lang, "下表是含有印刷错误数字的句子，清洗前后对照（更正见下一节）：",
+        tx.markdown(tx.pick(lang, "下表是含有印刷错误数字的句子，清洗前后对照（更正见下一节）：",
                "The sentences holding misprinted figures, before and after cleaning (the corrections follow):"))
-        show_table(pd.DataFrame(rows), notebook, "cleaning", _t(lang, "数据来源：", "Source: ") + source_name("qianzhan2020", lang))
+        show_table(pd.DataFrame(rows), notebook, "cleaning", tx.pick(lang, "数据来源：", "Source: ") + source_name("qianzhan2020", lang))
 
 
 def _clean_line(line: str) -> str:
@@ -200,74 +196,74 @@ def corrections(lang: str, notebook: str = "07_data_notes") -> None:
     rows = _obs_rows(lang, "corrected")
     results = _results(lang)
     rules = data.table("rules").set_index("rule_id")
-    tx.markdown("## " + _t(lang, "更正", "Corrections"))
-    tx.markdown(_t(lang, f"文章中有{len(rows)}个数字印刷有误：抓取网页时丢失的图注、脚注编号粘连在数字上，或前后文自相矛盾。"
+    tx.markdown("## " + tx.pick(lang, "更正", "Corrections"))
+    tx.markdown(tx.pick(lang, f"文章中有{len(rows)}个数字印刷有误：抓取网页时丢失的图注、脚注编号粘连在数字上，或前后文自相矛盾。"
                  "每一处都按一条一致性规则更正，规则和它的检查结果列在下表：",
            f"{len(rows)} figures in the article are misprinted: figure or footnote markers lost in scraping "
            "stuck to the numbers, or the text contradicts itself. Each is corrected by a consistency rule; "
            "the rule and its result are listed below:"))
     lab = tx.labels(lang)
     table = pd.DataFrame({
-        _t(lang, "指标", "indicator"): [tx.indicator_name(i, b, lang) for i, b in zip(rows["indicator_id"], rows["breakdown"])],
-        _t(lang, "时期", "period"): list(rows["period"]),
-        _t(lang, "原文印作", "printed"): list(rows["printed"]),
-        _t(lang, "更正为", "corrected to"): _numbers(rows["value"]),
-        _t(lang, "单位", "unit"): [lab["units"][u] for u in rows["unit"]],
-        _t(lang, "规则", "rule"): list(rows["rule"]),
-        _t(lang, "依据", "why"): [rules.loc[r, f"description_{lang}"] for r in rows["rule"]],
-        _t(lang, "检查", "check"): [_verdict(results.get(r), lang) for r in rows["rule"]],
-        _t(lang, "原文引句", "quote"): list(rows["quote"]),
+        tx.pick(lang, "指标", "indicator"): [tx.indicator_name(i, b, lang) for i, b in zip(rows["indicator_id"], rows["breakdown"])],
+        tx.pick(lang, "时期", "period"): list(rows["period"]),
+        tx.pick(lang, "原文印作", "printed"): list(rows["printed"]),
+        tx.pick(lang, "更正为", "corrected to"): _numbers(rows["value"]),
+        tx.pick(lang, "单位", "unit"): [lab["units"][u] for u in rows["unit"]],
+        tx.pick(lang, "规则", "rule"): list(rows["rule"]),
+        tx.pick(lang, "依据", "why"): [rules.loc[r, f"description_{lang}"] for r in rows["rule"]],
+        tx.pick(lang, "检查", "check"): [_verdict(results.get(r), lang) for r in rows["rule"]],
+        tx.pick(lang, "原文引句", "quote"): list(rows["quote"]),
     }).reset_index(drop=True)
-    show_table(table, notebook, "corrections", _t(lang, "数据来源：", "Source: ") + source_name("qianzhan2020", lang))
+    show_table(table, notebook, "corrections", tx.pick(lang, "数据来源：", "Source: ") + source_name("qianzhan2020", lang))
 
 
 def _verdict(r: checks.Result | None, lang: str) -> str:
     if r is None:
-        return _t(lang, "无此规则", "no such rule")
-    return (_t(lang, "通过：", "pass: ") if r.passed else _t(lang, "未通过：", "FAIL: ")) + r.detail
+        return tx.pick(lang, "无此规则", "no such rule")
+    return (tx.pick(lang, "通过：", "pass: ") if r.passed else tx.pick(lang, "未通过：", "FAIL: ")) + r.detail
 
 
 def derived(lang: str, notebook: str = "07_data_notes") -> None:
     """Every value worked out by a rule rather than quoted."""
     rows = _obs_rows(lang, "derived")
     rules = data.table("rules").set_index("rule_id")
-    tx.markdown("## " + _t(lang, "推算值", "Derived values"))
-    tx.markdown(_t(lang, f"{len(rows)}个数值不是直接引用，而是由其他数值按规则推算（如部分之和、总数减部分）：",
+    tx.markdown("## " + tx.pick(lang, "推算值", "Derived values"))
+    tx.markdown(tx.pick(lang, f"{len(rows)}个数值不是直接引用，而是由其他数值按规则推算（如部分之和、总数减部分）：",
            f"{len(rows)} values are not quoted but worked out from others by a rule (parts adding up, a total less a part):"))
     lab = tx.labels(lang)
     table = pd.DataFrame({
-        _t(lang, "指标", "indicator"): [tx.indicator_name(i, b, lang) for i, b in zip(rows["indicator_id"], rows["breakdown"])],
-        _t(lang, "时期", "period"): list(rows["period"]),
-        _t(lang, "数值", "value"): _numbers(rows["value"]),
-        _t(lang, "单位", "unit"): [lab["units"][u] for u in rows["unit"]],
-        _t(lang, "规则", "rule"): list(rows["rule"]),
-        _t(lang, "依据", "how"): [rules.loc[r, f"description_{lang}"] if r in rules.index else "" for r in rows["rule"]],
-        _t(lang, "来源", "source"): [source_name(s, lang) for s in rows["source_id"]],
+        tx.pick(lang, "指标", "indicator"): [tx.indicator_name(i, b, lang) for i, b in zip(rows["indicator_id"], rows["breakdown"])],
+        tx.pick(lang, "时期", "period"): list(rows["period"]),
+        tx.pick(lang, "数值", "value"): _numbers(rows["value"]),
+        tx.pick(lang, "单位", "unit"): [lab["units"][u] for u in rows["unit"]],
+        tx.pick(lang, "规则", "rule"): list(rows["rule"]),
+        tx.pick(lang, "依据", "how"): [rules.loc[r, f"description_{lang}"] if r in rules.index else "" for r in rows["rule"]],
+        tx.pick(lang, "来源", "source"): [source_name(s, lang) for s in rows["source_id"]],
     }).reset_index(drop=True)
-    show_table(table, notebook, "derived", _t(lang, "数据来源：见表内", "Sources: as listed in the table"))
+    show_table(table, notebook, "derived", tx.pick(lang, "数据来源：见表内", "Sources: as listed in the table"))
 
 
 def gaps(lang: str, notebook: str = "07_data_notes") -> None:
     """The known gaps: periods where nothing trustworthy was found."""
     rows = _obs_rows(lang, "gap")
-    tx.markdown("## " + _t(lang, "已知缺口", "Known gaps"))
-    tx.markdown(_t(lang, f"以下{len(rows)}处没有找到可信的数值，数据中留空，图表中标为“无数据”，从不猜测填补：",
+    tx.markdown("## " + tx.pick(lang, "已知缺口", "Known gaps"))
+    tx.markdown(tx.pick(lang, f"以下{len(rows)}处没有找到可信的数值，数据中留空，图表中标为“无数据”，从不猜测填补：",
            f"For these {len(rows)} nothing trustworthy was found: the data leaves them empty, charts mark them "
            "'no data', and nothing is guessed:"))
     table = pd.DataFrame({
-        _t(lang, "指标", "indicator"): [tx.indicator_name(i, b, lang) for i, b in zip(rows["indicator_id"], rows["breakdown"])],
-        _t(lang, "时期", "period"): list(rows["period"]),
-        _t(lang, "查找过的来源", "source searched"): [source_name(s, lang) for s in rows["source_id"]],
-        _t(lang, "说明", "note"): [n if isinstance(n, str) else "" for n in rows["note"]],
+        tx.pick(lang, "指标", "indicator"): [tx.indicator_name(i, b, lang) for i, b in zip(rows["indicator_id"], rows["breakdown"])],
+        tx.pick(lang, "时期", "period"): list(rows["period"]),
+        tx.pick(lang, "查找过的来源", "source searched"): [source_name(s, lang) for s in rows["source_id"]],
+        tx.pick(lang, "说明", "note"): [n if isinstance(n, str) else "" for n in rows["note"]],
     }).reset_index(drop=True)
-    show_table(table, notebook, "gaps", _t(lang, "数据来源：见表内", "Sources: as listed in the table"))
+    show_table(table, notebook, "gaps", tx.pick(lang, "数据来源：见表内", "Sources: as listed in the table"))
 
 
 def consistency(lang: str, notebook: str = "07_data_notes") -> None:
     """Every consistency rule and its result."""
     results = checks.run(lang=lang)
     failed = [r for r in results if not r.passed]
-    tx.markdown("## " + _t(lang, "一致性检查", "Consistency checks"))
+    tx.markdown("## " + tx.pick(lang, "一致性检查", "Consistency checks"))
     if lang == _ZH:
         tx.markdown(f"共{len(results)}条规则：部分之和等于总数、占比与数量相符、推算和更正的数值由规则重算、文章与参考来源一致、"
             f"联合国数据的排名与指数一致。{len(results) - len(failed)}条通过，{len(failed)}条未通过。")
@@ -276,24 +272,24 @@ def consistency(lang: str, notebook: str = "07_data_notes") -> None:
             "recompute, the article and reference sources agree, and the UN data's ranks agree with its "
             f"values. {len(results) - len(failed)} pass, {len(failed)} fail.")
     table = pd.DataFrame({
-        _t(lang, "规则", "rule"): [r.rule_id for r in results],
-        _t(lang, "内容", "description"): [r.description for r in results],
-        _t(lang, "结果", "result"): [_t(lang, "通过", "pass") if r.passed else _t(lang, "未通过", "FAIL") for r in results],
-        _t(lang, "数值", "detail"): [r.detail for r in results],
+        tx.pick(lang, "规则", "rule"): [r.rule_id for r in results],
+        tx.pick(lang, "内容", "description"): [r.description for r in results],
+        tx.pick(lang, "结果", "result"): [tx.pick(lang, "通过", "pass") if r.passed else tx.pick(lang, "未通过", "FAIL") for r in results],
+        tx.pick(lang, "数值", "detail"): [r.detail for r in results],
     })
-    show_table(table, notebook, "checks", _t(lang, "规则：data/rules.csv 与 egov.checks", "Rules: data/rules.csv and egov.checks"))
+    show_table(table, notebook, "checks", tx.pick(lang, "规则：data/rules.csv 与 egov.checks", "Rules: data/rules.csv and egov.checks"))
 
 
 def sources(lang: str, notebook: str = "07_data_notes") -> None:
     """The sources table."""
     s = data.table("sources")
-    tx.markdown("## " + _t(lang, "来源", "Sources"))
-    tx.markdown(_t(lang, f"数据共引用{len(s)}个来源：", f"The data cites {len(s)} sources:"))
+    tx.markdown("## " + tx.pick(lang, "来源", "Sources"))
+    tx.markdown(tx.pick(lang, f"数据共引用{len(s)}个来源：", f"The data cites {len(s)} sources:"))
     table = pd.DataFrame({
         "id": list(s["source_id"]),
-        _t(lang, "标题", "title"): list(s["title"]),
-        _t(lang, "发布者", "publisher"): [x if isinstance(x, str) else "" for x in s["publisher"]],
-        _t(lang, "日期", "date"): [x if isinstance(x, str) else "" for x in s["date"]],
+        tx.pick(lang, "标题", "title"): list(s["title"]),
+        tx.pick(lang, "发布者", "publisher"): [x if isinstance(x, str) else "" for x in s["publisher"]],
+        tx.pick(lang, "日期", "date"): [x if isinstance(x, str) else "" for x in s["date"]],
         "URL": [x if isinstance(x, str) else "" for x in s["url"]],
     })
     show_table(table, notebook, "sources", "data/sources.csv")

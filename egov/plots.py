@@ -257,10 +257,6 @@ def wrap(s: str, width: int) -> str:
     return "\n".join(lines)
 
 
-def _t(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
-
-
 def source_name(source_id: str, lang: str) -> str:
     """A short citation from the sources table: the publisher and year for the article,
     otherwise the title up to its first parenthesis or aside."""
@@ -297,7 +293,7 @@ def source_line(source_ids, lang: str) -> str:
 def obs_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The reader's table of plotted observations: names, period, value, unit, status, source."""
     lab = tx.labels(lang)
-    cols = _t(lang, "指标|分组|时期|数值|单位|限定|状态|来源", "indicator|breakdown|period|value|unit|"
+    cols = tx.pick(lang, "指标|分组|时期|数值|单位|限定|状态|来源", "indicator|breakdown|period|value|unit|"
               "qualifier|status|source").split("|")
     out = pd.DataFrame({
         cols[0]: [lab["indicators"][i] for i in rows["indicator_id"]],
@@ -393,7 +389,7 @@ def _chart(chart_id: str, fig: Figure, lang: str, title: str, subtitle: str, row
 
 def _nodata(chart_id: str, lang: str, as_of: str, what: str) -> NoData:
     when = tx.period_label(as_of, lang)
-    return NoData(chart_id, _t(lang, f"数据中没有截至{when}的{what}，本图从略。",
+    return NoData(chart_id, tx.pick(lang, f"数据中没有截至{when}的{what}，本图从略。",
                                f"The data has nothing on {what} as of {when}, so this chart is left out."))
 
 
@@ -442,11 +438,11 @@ def _names(rows, lang, by="indicator") -> list[str]:
 
 def _units_text(rows, lang) -> str:
     words = list(dict.fromkeys(tx.unit_word(u, lang) or tx.labels(lang)["units"][u] for u in rows["unit"]))
-    return _t(lang, "单位：" + "、".join(words), ("units: " if len(words) > 1 else "unit: ") + ", ".join(words))
+    return tx.pick(lang, "单位：" + "、".join(words), ("units: " if len(words) > 1 else "unit: ") + ", ".join(words))
 
 
 def _as_of_text(lang, as_of, start=True) -> str:
-    return _t(lang, f"截至{tx.period_label(as_of, lang)}",
+    return tx.pick(lang, f"截至{tx.period_label(as_of, lang)}",
               f"{'As' if start else 'as'} of {tx.period_label(as_of, lang)}")
 
 
@@ -458,7 +454,7 @@ def platform_reach(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") 
     ids = ["platform_registered_users", "platform_visitors", "platform_page_views"]
     rows = pd.concat([tx.at(data.select(obs, i), as_of) for i in ids])
     if rows.empty:
-        return _nodata("platform_reach", lang, as_of, _t(lang, "国家政务服务平台用户与访问量", "the national platform's users and visits"))
+        return _nodata("platform_reach", lang, as_of, tx.pick(lang, "国家政务服务平台用户与访问量", "the national platform's users and visits"))
     fig, ax = _figure(height=3.6)
     colors = [BLUE, SKY, ORANGE][: len(rows)]
     names = [n.replace("国家政务服务平台", "").replace(" of the national platform", "")
@@ -466,9 +462,9 @@ def platform_reach(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") 
     _hbars(ax, names, rows["value"].astype(float), [_label(r, lang) for _, r in rows.iterrows()], colors)
     ax.xaxis.set_major_formatter(_compact(lang))
     ax.xaxis.set_major_locator(MaxNLocator(5))
-    title = _t(lang, "国家政务服务平台：实名注册用户、访问人数与浏览量",
+    title = tx.pick(lang, "国家政务服务平台：实名注册用户、访问人数与浏览量",
                "National government service platform: users, visitors and page views")
-    sub = _t(lang, f"累计，{_as_of_text(lang, as_of)}；{_units_text(rows, lang)}",
+    sub = tx.pick(lang, f"累计，{_as_of_text(lang, as_of)}；{_units_text(rows, lang)}",
              f"Cumulative, {_as_of_text(lang, as_of, start=False)}; {_units_text(rows, lang)}")
     return _chart("platform_reach", fig, lang, title, sub, rows)
 
@@ -477,15 +473,15 @@ def online_users(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") ->
     """Online government service users (CNNIC), every survey up to as_of."""
     rows = tx.on_or_before(data.select(obs, "online_gov_service_users"), as_of)
     if rows.empty:
-        return _nodata("online_users", lang, as_of, _t(lang, "在线政务服务用户规模", "online government service users"))
+        return _nodata("online_users", lang, as_of, tx.pick(lang, "在线政务服务用户规模", "online government service users"))
     fig, ax = _figure(height=3.8)
     names = [tx.period_label(p, lang, short=True) for p in rows["period"]]
     colors = [MUTED] * (len(rows) - 1) + [BLUE]
     _vbars(ax, names, rows["value"].astype(float), [_label(r, lang, unit=False) for _, r in rows.iterrows()], colors)
     ax.yaxis.set_major_formatter(_compact(lang))
-    ax.set_ylabel(_t(lang, "人", "persons"))
-    title = _t(lang, "在线政务服务用户规模", "Online government service users")
-    sub = _t(lang, f"{tx.period_label(rows['period'].iloc[0], lang)}至{tx.period_label(rows['period'].iloc[-1], lang)}；单位：人",
+    ax.set_ylabel(tx.pick(lang, "人", "persons"))
+    title = tx.pick(lang, "在线政务服务用户规模", "Online government service users")
+    sub = tx.pick(lang, f"{tx.period_label(rows['period'].iloc[0], lang)}至{tx.period_label(rows['period'].iloc[-1], lang)}；单位：人",
              f"{tx.period_label(rows['period'].iloc[0], lang)} to {tx.period_label(rows['period'].iloc[-1], lang)}; unit: persons")
     return _chart("online_users", fig, lang, title, sub, rows)
 
@@ -517,9 +513,9 @@ def _un_long(d: pd.DataFrame, cols) -> pd.DataFrame:
 
 def _un_table(d: pd.DataFrame, cols, lang) -> pd.DataFrame:
     names = SUBINDEX_NAMES[lang]
-    out = pd.DataFrame({_t(lang, "国家", "country"): [tx.country_name(i, lang) for i in d["iso3"]],
+    out = pd.DataFrame({tx.pick(lang, "国家", "country"): [tx.country_name(i, lang) for i in d["iso3"]],
                         "ISO3": list(d["iso3"].astype(str)),
-                        _t(lang, "年份", "year"): list(d["year"].astype(int))})
+                        tx.pick(lang, "年份", "year"): list(d["year"].astype(int))})
     for c in cols:
         out[names[c]] = _numbers(d[c]) if c == "rank" else pd.Series(list(d[c]), dtype="Float64")
     return out
@@ -541,7 +537,7 @@ def egdi_china(egdi: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -> 
     one before it highlighted (2018 → 2020 for the article)."""
     year = survey_year(egdi, as_of)
     if year is None:
-        return _nodata("egdi_china", lang, as_of, _t(lang, "联合国电子政务调查", "the UN E-Government Survey"))
+        return _nodata("egdi_china", lang, as_of, tx.pick(lang, "联合国电子政务调查", "the UN E-Government Survey"))
     prev = previous_survey(egdi, year)
     d = _un_rows(egdi, "CHN")
     fig, (ax1, ax2) = _figure(2, 1, height=5.4, sharex=True, gridspec_kw={"height_ratios": [1.25, 1]})
@@ -559,25 +555,25 @@ def egdi_china(egdi: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -> 
             ax.annotate(fmt(v), (x, v), xytext=(0, -9 if below else 7), textcoords="offset points",
                         ha="center", va="top" if below else "bottom", fontsize=8.5 if not h else 9.5,
                         color=HIGHLIGHT if h else SUBTLE, fontweight="bold" if h else "normal")
-    ax1.set_ylabel(_t(lang, "指数（0–1）", "index (0–1)"))
+    ax1.set_ylabel(tx.pick(lang, "指数（0–1）", "index (0–1)"))
     ax1.set_ylim(d["egdi"].min() - 0.07, min(1.0, d["egdi"].max() + 0.08))
-    ax2.set_ylabel(_t(lang, "排名（位）", "rank"))
+    ax2.set_ylabel(tx.pick(lang, "排名（位）", "rank"))
     ax2.invert_yaxis()
     lo, hi_r = d["rank"].min(), d["rank"].max()
     ax2.set_ylim(hi_r + 12, lo - 10)
     ax2.set_xticks(years, [str(y) for y in years], fontsize=9)
-    ax1.set_title(_t(lang, "电子政务发展指数(EGDI)", "E-Government Development Index (EGDI)"), loc="left", fontsize=10)
+    ax1.set_title(tx.pick(lang, "电子政务发展指数(EGDI)", "E-Government Development Index (EGDI)"), loc="left", fontsize=10)
     n = int(egdi[egdi["year"] == year]["iso3"].nunique())
-    ax2.set_title(_t(lang, f"全球排名（{n}个会员国，数字越小越靠前）", f"World rank ({n} member states; 1 is best)"),
+    ax2.set_title(tx.pick(lang, f"全球排名（{n}个会员国，数字越小越靠前）", f"World rank ({n} member states; 1 is best)"),
                   loc="left", fontsize=10)
     if prev is not None:
         for ax in (ax1, ax2):
             ax.axvspan(prev, year, color=HIGHLIGHT, alpha=0.07, lw=0)
-    title = _t(lang, f"中国电子政务发展指数与全球排名：{prev}→{year}", f"China's EGDI and world rank: {prev} → {year}") \
-        if prev else _t(lang, "中国电子政务发展指数与全球排名", "China's EGDI and world rank")
-    sub = _t(lang, f"联合国电子政务调查，{years[0]}–{years[-1]}年各期；突出显示{prev}年与{year}年",
+    title = tx.pick(lang, f"中国电子政务发展指数与全球排名：{prev}→{year}", f"China's EGDI and world rank: {prev} → {year}") \
+        if prev else tx.pick(lang, "中国电子政务发展指数与全球排名", "China's EGDI and world rank")
+    sub = tx.pick(lang, f"联合国电子政务调查，{years[0]}–{years[-1]}年各期；突出显示{prev}年与{year}年",
              f"UN E-Government Surveys {years[0]}–{years[-1]}; {prev} and {year} highlighted") if prev else \
-        _t(lang, f"联合国电子政务调查，{years[0]}–{years[-1]}年各期", f"UN E-Government Surveys {years[0]}–{years[-1]}")
+        tx.pick(lang, f"联合国电子政务调查，{years[0]}–{years[-1]}年各期", f"UN E-Government Surveys {years[0]}–{years[-1]}")
     rows = _un_long(d, ["egdi", "rank"])
     return _chart("egdi_china", fig, lang, title, sub, rows, table=_un_table(d, ["egdi", "rank"], lang),
                   sources=["un_egov_data"])
@@ -589,32 +585,32 @@ def capability_levels(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06
     ind = "provinces_by_capability_level"
     vh = tx.on_or_before(data.select(obs, ind, "capability=very_high"), as_of)
     if vh.empty:
-        return _nodata("capability_levels", lang, as_of, _t(lang, "网上政务服务能力等级", "online service capability levels"))
+        return _nodata("capability_levels", lang, as_of, tx.pick(lang, "网上政务服务能力等级", "online service capability levels"))
     levels = [b for b in _breakdown_order() if b.startswith("capability=")]
     latest = vh["period"].iloc[-1]
     dist = pd.concat([data.select(obs, ind, b, period=latest) for b in levels])
     fig, (ax1, ax2) = _figure(1, 2, height=3.9, gridspec_kw={"width_ratios": [1, 1.5]})
     _vbars(ax1, [tx.period_label(p, lang) for p in vh["period"]], vh["value"].astype(float),
            [_label(r, lang, unit=False) for _, r in vh.iterrows()], [MUTED] * (len(vh) - 1) + [BLUE], width=0.5)
-    ax1.set_title(_t(lang, "“非常高”等级地区数", "Regions rated 'very high'"), loc="left", fontsize=10)
+    ax1.set_title(tx.pick(lang, "“非常高”等级地区数", "Regions rated 'very high'"), loc="left", fontsize=10)
     ax1.yaxis.set_major_locator(MaxNLocator(integer=True))
     colors = [BLUE, SKY, ORANGE, VERMILLION]
     if len(dist) > 1:
         _vbars(ax2, _names(dist, lang, by="breakdown"), dist["value"].astype(float),
                [_label(r, lang, unit=False) for _, r in dist.iterrows()], colors[: len(dist)], width=0.55)
         ax2.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax2.set_title(_t(lang, f"{tx.period_label(latest, lang)}各等级地区数", f"Regions by level, {latest}"),
+        ax2.set_title(tx.pick(lang, f"{tx.period_label(latest, lang)}各等级地区数", f"Regions by level, {latest}"),
                       loc="left", fontsize=10)
         rows = pd.concat([vh, dist]).drop_duplicates(["breakdown", "period"])
     else:
         ax2.axis("off")
-        ax2.text(0.5, 0.5, _t(lang, f"数据中没有{tx.period_label(latest, lang)}其他等级的地区数",
+        ax2.text(0.5, 0.5, tx.pick(lang, f"数据中没有{tx.period_label(latest, lang)}其他等级的地区数",
                               f"No counts for the other levels in {latest}"), ha="center", va="center", color=SUBTLE)
         rows = vh
     for ax in (ax1, ax2):
-        ax.set_ylabel(_t(lang, "地区数（个）", "regions"))
-    title = _t(lang, "省级网上政务服务能力：“非常高”地区增多", "Provincial online service capability: more regions rated 'very high'")
-    sub = _t(lang, f"省级政府网上政务服务能力调查评估，{vh['period'].iloc[0]}–{latest}年；单位：个地区（省、区、市及新疆生产建设兵团）",
+        ax.set_ylabel(tx.pick(lang, "地区数（个）", "regions"))
+    title = tx.pick(lang, "省级网上政务服务能力：“非常高”地区增多", "Provincial online service capability: more regions rated 'very high'")
+    sub = tx.pick(lang, f"省级政府网上政务服务能力调查评估，{vh['period'].iloc[0]}–{latest}年；单位：个地区（省、区、市及新疆生产建设兵团）",
              f"Provincial online service capability surveys, {vh['period'].iloc[0]}–{latest}; unit: provincial-level regions")
     return _chart("capability_levels", fig, lang, title, sub, rows)
 
@@ -639,11 +635,11 @@ def ecert(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -> Chart 
     share = tx.at(data.select(obs, "ecert_aggregated_share"), as_of)
     entries = tx.at(data.select(obs, "ecert_catalogue_entries"), as_of)
     if types.empty and entries.empty:
-        return _nodata("ecert", lang, as_of, _t(lang, "电子证照", "e-certificates"))
+        return _nodata("ecert", lang, as_of, tx.pick(lang, "电子证照", "e-certificates"))
     fig, (ax1, ax2) = _figure(1, 2, height=3.3, gridspec_kw={"width_ratios": [1.7, 1]})
     labels = [_label(r, lang) for _, r in types.iterrows()]
     if not share.empty and len(labels) == 2:
-        labels[1] += _t(lang, f"（占{tx.number(share['value'].iloc[0], lang)}%）",
+        labels[1] += tx.pick(lang, f"（占{tx.number(share['value'].iloc[0], lang)}%）",
                         f" ({tx.number(share['value'].iloc[0], lang)}%)")
     if not types.empty:
         _hbars(ax1, _names(types, lang, by="breakdown"), types["value"].astype(float), labels, [MUTED, BLUE][-len(types):])
@@ -658,8 +654,8 @@ def ecert(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -> Chart 
     else:
         ax2.axis("off")
     rows = pd.concat([types, share, entries])
-    title = _t(lang, "电子证照：证照类型汇聚与目录规模", "E-certificates: types aggregated and catalogue size")
-    sub = _t(lang, f"国家一体化电子证照共享服务系统，{_as_of_text(lang, as_of)}；单位：种、条",
+    title = tx.pick(lang, "电子证照：证照类型汇聚与目录规模", "E-certificates: types aggregated and catalogue size")
+    sub = tx.pick(lang, f"国家一体化电子证照共享服务系统，{_as_of_text(lang, as_of)}；单位：种、条",
              f"National e-certificate sharing system, {_as_of_text(lang, as_of, start=False)}; units: types, entries")
     return _chart("ecert", fig, lang, title, sub, rows)
 
@@ -669,14 +665,14 @@ def identity(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -> Cha
     ver = pd.concat([tx.at(data.select(obs, i), as_of) for i in ("identity_verifications", "identity_enterprise_verifications")])
     sso = tx.at(data.select(obs, "sso_share"), as_of)
     if ver.empty and sso.empty:
-        return _nodata("identity", lang, as_of, _t(lang, "身份认证", "identity authentication"))
+        return _nodata("identity", lang, as_of, tx.pick(lang, "身份认证", "identity authentication"))
     fig, (ax1, ax2) = _figure(1, 2, height=3.3, gridspec_kw={"width_ratios": [1.6, 1]})
     if not ver.empty:
         _hbars(ax1, [wrap(n, 16) for n in _names(ver, lang)], ver["value"].astype(float),
                [_label(r, lang, unit=lang == "zh") for _, r in ver.iterrows()], [BLUE, SKY][: len(ver)])
         ax1.xaxis.set_major_formatter(_compact(lang))
         ax1.xaxis.set_major_locator(MaxNLocator(4))
-        ax1.set_title(_t(lang, "国家平台累计核验次数", "Cumulative verifications by the national platform"), loc="left", fontsize=10)
+        ax1.set_title(tx.pick(lang, "国家平台累计核验次数", "Cumulative verifications by the national platform"), loc="left", fontsize=10)
     else:
         ax1.axis("off")
     if not sso.empty:
@@ -694,8 +690,8 @@ def identity(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -> Cha
     else:
         ax2.axis("off")
     rows = pd.concat([ver, sso])
-    title = _t(lang, "身份认证：核验服务与单点登录", "Identity: verification services and single sign-on")
-    sub = _t(lang, f"{_as_of_text(lang, as_of)}；单位：次、%", f"{_as_of_text(lang, as_of)}; units: times, %")
+    title = tx.pick(lang, "身份认证：核验服务与单点登录", "Identity: verification services and single sign-on")
+    sub = tx.pick(lang, f"{_as_of_text(lang, as_of)}；单位：次、%", f"{_as_of_text(lang, as_of)}; units: times, %")
     return _chart("identity", fig, lang, title, sub, rows)
 
 
@@ -732,21 +728,21 @@ def websites_by_level(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06
         if all(not x.empty for x in r):
             trend.append(pd.concat(r))
     if parts.empty and not trend:
-        return _nodata("websites_by_level", lang, as_of, _t(lang, "各行政级别政府网站数量", "government websites by level"))
+        return _nodata("websites_by_level", lang, as_of, tx.pick(lang, "各行政级别政府网站数量", "government websites by level"))
     fig, (ax1, ax2) = _figure(1, 2, height=4.2, gridspec_kw={"width_ratios": [1.35, 1]})
     rows = []
     if not parts.empty:
         names = [wrap(n, 14 if lang == "zh" else 26) for n in _names(parts, lang, by="breakdown")]
         _hbars(ax1, names, parts["value"].astype(float), [_label(r, lang, unit=False) for _, r in parts.iterrows()],
                [COLORS[b] for b in parts["breakdown"]])
-        ax1.set_title(_t(lang, f"{tx.period_label(as_of, lang)}，按行政级别", f"{tx.period_label(as_of, lang, True)}, by level"),
+        ax1.set_title(tx.pick(lang, f"{tx.period_label(as_of, lang)}，按行政级别", f"{tx.period_label(as_of, lang, True)}, by level"),
                       loc="left", fontsize=10)
         ax1.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         ax1.xaxis.set_major_formatter(_compact(lang))
         rows.append(parts)
     else:
         ax1.axis("off")
-        ax1.text(0.5, 0.5, _t(lang, f"数据中没有{tx.period_label(as_of, lang)}的分级数据", f"No breakdown by level for {as_of}"),
+        ax1.text(0.5, 0.5, tx.pick(lang, f"数据中没有{tx.period_label(as_of, lang)}的分级数据", f"No breakdown by level for {as_of}"),
                  ha="center", va="center", color=SUBTLE, transform=ax1.transAxes)
     if trend:
         x = np.arange(len(trend))
@@ -767,11 +763,11 @@ def websites_by_level(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06
         handles, names = ax2.get_legend_handles_labels()
         ax2.legend(handles[::-1], names[::-1], loc="upper center", fontsize=8, ncols=2, borderaxespad=0.2,
                    handlelength=1.2, columnspacing=1)
-        ax2.set_title(_t(lang, "总数变化", "Total over time"), loc="left", fontsize=10)
+        ax2.set_title(tx.pick(lang, "总数变化", "Total over time"), loc="left", fontsize=10)
         rows.extend(trend)
     rows = pd.concat(rows).drop_duplicates(["breakdown", "period"])
-    title = _t(lang, "各行政级别政府网站数量", "Government websites by administrative level")
-    sub = _t(lang, f"{_as_of_text(lang, as_of)}，及此前CNNIC各期；单位：个", f"{_as_of_text(lang, as_of)}, with earlier CNNIC counts; unit: websites")
+    title = tx.pick(lang, "各行政级别政府网站数量", "Government websites by administrative level")
+    sub = tx.pick(lang, f"{_as_of_text(lang, as_of)}，及此前CNNIC各期；单位：个", f"{_as_of_text(lang, as_of)}, with earlier CNNIC counts; unit: websites")
     return _chart("websites_by_level", fig, lang, title, sub, rows)
 
 
@@ -783,7 +779,7 @@ def website_columns(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06")
     types = [b for b in _breakdown_order() if b.startswith("type=")]
     share = _rows_at(obs, "gov_website_columns_share", types, as_of)
     if lev.empty and share.empty:
-        return _nodata("website_columns", lang, as_of, _t(lang, "政府网站栏目", "government website columns"))
+        return _nodata("website_columns", lang, as_of, tx.pick(lang, "政府网站栏目", "government website columns"))
     fig, (ax1, ax2) = _figure(1, 2, height=4.0, gridspec_kw={"width_ratios": [1.2, 1]})
     rows = []
     if not lev.empty:
@@ -796,21 +792,21 @@ def website_columns(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06")
                 r = lev[(lev["period"] == per) & (lev["breakdown"] == b)]
                 xpos = j - 0.4 + w * (k + 0.5)
                 if r.empty:
-                    ax1.text(xpos, 0, _t(lang, "无数据", "n/a"), ha="center", va="bottom", fontsize=7.5, color=SUBTLE)
+                    ax1.text(xpos, 0, tx.pick(lang, "无数据", "n/a"), ha="center", va="bottom", fontsize=7.5, color=SUBTLE)
                     continue
                 v = float(r["value"].iloc[0])
                 ax1.bar(xpos, v, width=w * 0.86, color=colors[k % len(colors)] if len(periods) > 1 else BLUE,
                         label=tx.period_label(per, lang, short=True) if j == 0 or b == present[0] else None)
                 ax1.text(xpos, v, tx.number(v, lang, short=True), ha="center", va="bottom", fontsize=8)
         lab = tx.labels(lang)["breakdowns"]
-        ax1.set_xticks(range(len(present)), [_t(lang, "各级合计", "All levels") if b == "total" else lab[b] for b in present])
+        ax1.set_xticks(range(len(present)), [tx.pick(lang, "各级合计", "All levels") if b == "total" else lab[b] for b in present])
         ax1.yaxis.set_major_formatter(_compact(lang))
         ax1.set_ylim(0, float(lev["value"].max()) * 1.22)
         ax1.grid(axis="x", visible=False)
         handles, labels_ = ax1.get_legend_handles_labels()
         uniq = dict(zip(labels_, handles))
         ax1.legend(uniq.values(), uniq.keys(), loc="upper right")
-        ax1.set_title(_t(lang, "按行政级别（栏目数，个）", "By level (columns)"), loc="left", fontsize=10)
+        ax1.set_title(tx.pick(lang, "按行政级别（栏目数，个）", "By level (columns)"), loc="left", fontsize=10)
         rows.append(lev)
     else:
         ax1.axis("off")
@@ -828,14 +824,14 @@ def website_columns(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06")
                [COLORS[b] for b in share["breakdown"]], max_value=float(share["value"].max()) * 1.4)
         ax2.set_xticks([0, 25, 50, 75, 100])
         ax2.set_xlabel("%")
-        ax2.set_title(_t(lang, f"按类别（{tx.period_label(as_of, lang)}，占比）", f"By type ({tx.period_label(as_of, lang, True)}, share)"),
+        ax2.set_title(tx.pick(lang, f"按类别（{tx.period_label(as_of, lang)}，占比）", f"By type ({tx.period_label(as_of, lang, True)}, share)"),
                       loc="left", fontsize=10)
         rows.append(share)
     else:
         ax2.axis("off")
     rows = pd.concat(rows).drop_duplicates(["indicator_id", "breakdown", "period"])
-    title = _t(lang, "政府网站栏目：按行政级别与类别", "Government website columns by level and by type")
-    sub = _t(lang, f"{_as_of_text(lang, as_of)}，及此前CNNIC各期；单位：个、%", f"{_as_of_text(lang, as_of)}, with earlier CNNIC counts; units: columns, %")
+    title = tx.pick(lang, "政府网站栏目：按行政级别与类别", "Government website columns by level and by type")
+    sub = tx.pick(lang, f"{_as_of_text(lang, as_of)}，及此前CNNIC各期；单位：个、%", f"{_as_of_text(lang, as_of)}, with earlier CNNIC counts; units: columns, %")
     return _chart("website_columns", fig, lang, title, sub, rows)
 
 
@@ -843,16 +839,16 @@ def homepage_updates(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06"
     """8. Growth of homepage article updates at as_of: all levels vs county level."""
     rows = _rows_at(obs, "homepage_updates_growth", ["level=all", "level=county"], as_of)
     if rows.empty:
-        return _nodata("homepage_updates", lang, as_of, _t(lang, "首页文章更新量增长", "homepage article update growth"))
+        return _nodata("homepage_updates", lang, as_of, tx.pick(lang, "首页文章更新量增长", "homepage article update growth"))
     fig, ax = _figure(height=3.2)
     _hbars(ax, _names(rows, lang, by="breakdown"), rows["value"].astype(float),
            [("+" if v > 0 else "") + tx.quantity(v, "growth_percent", lang) for v in rows["value"]],
            [BLUE, ORANGE][: len(rows)])
-    ax.set_xlabel(_t(lang, "较上年底增长（%）", "growth over the previous year-end (%)"))
-    title = _t(lang, "政府网站首页文章更新量增长：县级高于整体", "Homepage article updates: county websites grow faster than all levels") \
+    ax.set_xlabel(tx.pick(lang, "较上年底增长（%）", "growth over the previous year-end (%)"))
+    title = tx.pick(lang, "政府网站首页文章更新量增长：县级高于整体", "Homepage article updates: county websites grow faster than all levels") \
         if len(rows) == 2 and rows["value"].iloc[1] > rows["value"].iloc[0] else \
-        _t(lang, "政府网站首页文章更新量增长", "Growth of homepage article updates on government websites")
-    sub = _t(lang, f"{_as_of_text(lang, as_of)}，较上年底；单位：%", f"{_as_of_text(lang, as_of)}, over the previous year-end; unit: %")
+        tx.pick(lang, "政府网站首页文章更新量增长", "Growth of homepage article updates on government websites")
+    sub = tx.pick(lang, f"{_as_of_text(lang, as_of)}，较上年底；单位：%", f"{_as_of_text(lang, as_of)}, over the previous year-end; unit: %")
     return _chart("homepage_updates", fig, lang, title, sub, rows)
 
 
@@ -890,7 +886,7 @@ def _series_panel(ax, obs, indicator, breakdowns, lang, as_of, colors, styles):
         rows.append(r)
     for s, e in sorted(spans):
         ax.axvspan(s, e, color="#f1f1f1", lw=0, zorder=0)
-        ax.text(s + (e - s) / 2, 0.97, _t(lang, "无数据", "no data"), transform=ax.get_xaxis_transform(),
+        ax.text(s + (e - s) / 2, 0.97, tx.pick(lang, "无数据", "no data"), transform=ax.get_xaxis_transform(),
                 ha="center", va="top", fontsize=8, color=SUBTLE)
     end = tx.period_end(as_of)
     ax.axvline(end, color=HIGHLIGHT, lw=1, ls=":")
@@ -907,7 +903,7 @@ def weibo_toutiao(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -
     reaches, also past as_of, which is marked); known gaps are shaded."""
     w_b = ["scope=total_incl_officials", "scope=institutions"]
     if all(data.select(obs, i, None).empty for i in ("gov_weibo_accounts", "gov_toutiao_accounts")):
-        return _nodata("weibo_toutiao", lang, as_of, _t(lang, "政务微博与头条号", "government Weibo and Toutiao accounts"))
+        return _nodata("weibo_toutiao", lang, as_of, tx.pick(lang, "政务微博与头条号", "government Weibo and Toutiao accounts"))
     fig, (ax1, ax2) = _figure(1, 2, height=4.3, gridspec_kw={"width_ratios": [1.5, 1]})
     r1 = _series_panel(ax1, obs, "gov_weibo_accounts", w_b, lang, as_of, [GREY, BLUE], ["--", "-"])
     ax1.set_title(tx.labels(lang)["indicators"]["gov_weibo_accounts"], loc="left", fontsize=10)
@@ -924,8 +920,8 @@ def weibo_toutiao(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -
         ax2.set_xlim(min(starts) - pd.Timedelta(days=90), r2["date"].max() + pd.Timedelta(days=150))
     rows = pd.concat([r1, r2])
     first, last = rows["period"].min(), rows["period"].max()
-    title = _t(lang, "政务微博与政务头条号数量", "Government Weibo and Toutiao accounts")
-    sub = _t(lang, f"{tx.period_label(first, lang)}至{tx.period_label(last, lang)}，红色点线为本报告时点，灰色区间为数据缺失；单位：个",
+    title = tx.pick(lang, "政务微博与政务头条号数量", "Government Weibo and Toutiao accounts")
+    sub = tx.pick(lang, f"{tx.period_label(first, lang)}至{tx.period_label(last, lang)}，红色点线为本报告时点，灰色区间为数据缺失；单位：个",
              f"{tx.period_label(first, lang)} to {tx.period_label(last, lang)}; red dotted line: the period reported on; "
              "grey bands: no data; unit: accounts")
     return _chart("weibo_toutiao", fig, lang, title, sub, rows.sort_values(["indicator_id", "breakdown", "date"], ascending=[False, True, True]))
@@ -936,35 +932,35 @@ def douyin(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -> Chart
     tot = tx.on_or_before(data.select(obs, "gov_douyin_accounts"), as_of)
     top = tx.at(data.select(obs, "gov_douyin_top_province", None), as_of)
     if tot.empty:
-        return _nodata("douyin", lang, as_of, _t(lang, "政务抖音号", "government Douyin accounts"))
+        return _nodata("douyin", lang, as_of, tx.pick(lang, "政务抖音号", "government Douyin accounts"))
     fig, (ax1, ax2) = _figure(1, 2, height=3.8, gridspec_kw={"width_ratios": [1.25, 1]})
     gaps = [p for s_, e_, p in _gaps(obs, "gov_douyin_accounts", "total") if s_ <= tx.period_end(as_of) and ".." not in p]
     periods = sorted(list(tot["period"]) + gaps, key=tx.period_start)
     values = [float(tot.loc[tot["period"] == p, "value"].iloc[0]) if p not in gaps else 0.0 for p in periods]
-    labels = [_label(tot[tot["period"] == p].iloc[0], lang, unit=False) if p not in gaps else _t(lang, "无数据", "no data")
+    labels = [_label(tot[tot["period"] == p].iloc[0], lang, unit=False) if p not in gaps else tx.pick(lang, "无数据", "no data")
               for p in periods]
     colors = [BLUE if p == tot["period"].iloc[-1] else MUTED for p in periods]
     _vbars(ax1, [tx.period_label(p, lang, short=True) for p in periods], values, labels, colors, width=0.55)
     ax1.yaxis.set_major_formatter(_compact(lang))
-    ax1.set_title(_t(lang, "全国政务抖音号（个）", "Accounts nationwide"), loc="left", fontsize=10)
+    ax1.set_title(tx.pick(lang, "全国政务抖音号（个）", "Accounts nationwide"), loc="left", fontsize=10)
     rows = [tot]
     current = tx.at(tot, as_of)
     if not top.empty and not current.empty:
         t, c = top.iloc[0], current.iloc[0]
         prov = tx.labels(lang)["breakdowns"][t["breakdown"]]
-        _hbars(ax2, [_t(lang, "全国", "Nationwide"), prov], [float(c["value"]), float(t["value"])],
+        _hbars(ax2, [tx.pick(lang, "全国", "Nationwide"), prov], [float(c["value"]), float(t["value"])],
                [tx.number(c["value"], lang), f"{tx.number(t['value'], lang)}（{100 * t['value'] / c['value']:.1f}%）"
                 if lang == "zh" else f"{tx.number(t['value'], lang)} ({100 * t['value'] / c['value']:.1f}%)"],
                [BLUE, ORANGE])
         ax2.xaxis.set_major_formatter(_compact(lang))
         ax2.xaxis.set_major_locator(MaxNLocator(3))
-        ax2.set_title(_t(lang, f"数量最多的省份：{prov}", f"Leading province: {prov}"), loc="left", fontsize=10)
+        ax2.set_title(tx.pick(lang, f"数量最多的省份：{prov}", f"Leading province: {prov}"), loc="left", fontsize=10)
         rows.append(top)
     else:
         ax2.axis("off")
     rows = pd.concat(rows)
-    title = _t(lang, "政务抖音号数量及最多的省份", "Government Douyin accounts and the leading province")
-    sub = _t(lang, f"{_as_of_text(lang, as_of)}；灰色为此前的参考数据；单位：个",
+    title = tx.pick(lang, "政务抖音号数量及最多的省份", "Government Douyin accounts and the leading province")
+    sub = tx.pick(lang, f"{_as_of_text(lang, as_of)}；灰色为此前的参考数据；单位：个",
              f"{_as_of_text(lang, as_of)}; earlier reference figures in grey; unit: accounts")
     return _chart("douyin", fig, lang, title, sub, rows)
 
@@ -995,7 +991,7 @@ def peers_egdi(egdi: pd.DataFrame, peers: list[str] = DEFAULT_PEERS, lang: str =
     """China against the survey's top five and the peers on EGDI and its three sub-indices."""
     year = survey_year(egdi, as_of)
     if year is None:
-        return _nodata("peers_egdi", lang, as_of, _t(lang, "联合国电子政务调查", "the UN E-Government Survey"))
+        return _nodata("peers_egdi", lang, as_of, tx.pick(lang, "联合国电子政务调查", "the UN E-Government Survey"))
     codes = comparison_set(egdi, peers, year)
     d = egdi[(egdi["year"] == year)].set_index("iso3").loc[codes].reset_index()
     mat = d[SUBINDICES].astype(float).to_numpy()
@@ -1014,9 +1010,9 @@ def peers_egdi(egdi: pd.DataFrame, peers: list[str] = DEFAULT_PEERS, lang: str =
         if lab.get_text().startswith(tx.country_name("CHN", lang)):
             lab.set_color(HIGHLIGHT)
             lab.set_fontweight("bold")
-    title = _t(lang, f"中国与对比国家：电子政务发展指数及分指数（{year}年）",
+    title = tx.pick(lang, f"中国与对比国家：电子政务发展指数及分指数（{year}年）",
                f"China and its peers: EGDI and sub-indices, {year}")
-    sub = _t(lang, f"联合国{year}年电子政务调查；当年前五名加所选国家，括号内为排名；指数0–1，越高越好",
+    sub = tx.pick(lang, f"联合国{year}年电子政务调查；当年前五名加所选国家，括号内为排名；指数0–1，越高越好",
              f"UN E-Government Survey {year}; that year's top five and the chosen peers, rank in brackets; indices 0–1, higher is better")
     return _chart("peers_egdi", fig, lang, title, sub, _un_long(d, SUBINDICES + ["rank"]),
                   table=_un_table(d, SUBINDICES + ["rank"], lang), sources=["un_egov_data"])
@@ -1027,7 +1023,7 @@ def china_rank(egdi: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -> 
     year = survey_year(egdi, as_of)
     d = _un_rows(egdi, "CHN", ("rank",))
     if year is None or d.empty:
-        return _nodata("china_rank", lang, as_of, _t(lang, "中国的全球排名", "China's world rank"))
+        return _nodata("china_rank", lang, as_of, tx.pick(lang, "中国的全球排名", "China's world rank"))
     prev = previous_survey(egdi, year)
     fig, ax = _figure(height=3.8)
     years = d["year"].astype(int).to_numpy()
@@ -1045,10 +1041,10 @@ def china_rank(egdi: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -> 
     ax.set_ylim(ranks.max() + 10, max(0.5, ranks.min() - 14))
     ax.set_xticks(years, [str(y) for y in years], fontsize=9)
     n = int(egdi[egdi["year"] == year]["iso3"].nunique())
-    ax.set_ylabel(_t(lang, f"排名（共{n}国，越小越好）", f"rank (of {n}; 1 is best)"))
-    title = _t(lang, f"中国电子政务发展指数全球排名，{years[0]}–{years[-1]}年",
+    ax.set_ylabel(tx.pick(lang, f"排名（共{n}国，越小越好）", f"rank (of {n}; 1 is best)"))
+    title = tx.pick(lang, f"中国电子政务发展指数全球排名，{years[0]}–{years[-1]}年",
                f"China's EGDI world rank, {years[0]}–{years[-1]}")
-    sub = _t(lang, f"联合国电子政务调查各期；突出显示{prev}年与{year}年", f"UN E-Government Surveys; {prev} and {year} highlighted")
+    sub = tx.pick(lang, f"联合国电子政务调查各期；突出显示{prev}年与{year}年", f"UN E-Government Surveys; {prev} and {year} highlighted")
     return _chart("china_rank", fig, lang, title, sub, _un_long(d, ["rank"]), table=_un_table(d, ["rank"], lang),
                   sources=["un_egov_data"])
 
@@ -1063,7 +1059,7 @@ def egdi_gain(egdi: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06", iso3
     prev = previous_survey(egdi, year) if year else None
     if year is None or prev is None or prev < 2014:
         when = tx.period_label(as_of, lang)
-        return NoData("egdi_gain", _t(lang, f"截至{when}，没有两期都按“EGDI = 三项分指数平均值”编制（2014年起）的联合国调查，无法分解指数变化，本图从略。",
+        return NoData("egdi_gain", tx.pick(lang, f"截至{when}，没有两期都按“EGDI = 三项分指数平均值”编制（2014年起）的联合国调查，无法分解指数变化，本图从略。",
                                       f"As of {when} there are no two UN surveys both built as EGDI = mean of the three sub-indices "
                                       "(from 2014), so the change cannot be split; this chart is left out."))
     d = egdi[(egdi["iso3"] == iso3) & egdi["year"].isin([prev, year])].set_index("year")
@@ -1093,25 +1089,25 @@ def egdi_gain(egdi: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06", iso3
     ax.set_xticks(x, names)
     low = min(start, end) - 0.12
     ax.set_ylim(max(0, low), max(start, level, end) + 0.06)
-    ax.set_ylabel(_t(lang, "EGDI（0–1）", "EGDI (0–1)"))
+    ax.set_ylabel(tx.pick(lang, "EGDI（0–1）", "EGDI (0–1)"))
     ax.grid(axis="x", visible=False)
     drivers = sorted(zip(contrib, subs), reverse=True)
     top = SUBINDEX_NAMES[lang][drivers[0][1]]
     top = top if lang == "zh" else top[0].lower() + top[1:]
     country = tx.country_name(iso3, lang)
-    title = _t(lang, f"{country}EGDI {prev}→{year}年的提升主要来自{top}",
+    title = tx.pick(lang, f"{country}EGDI {prev}→{year}年的提升主要来自{top}",
                f"{country}'s EGDI gain {prev} → {year} came mostly from {top}") if gain > 0 else \
-        _t(lang, f"{country}EGDI {prev}→{year}年的变化分解", f"{country}'s EGDI change {prev} → {year}, by sub-index")
-    sub = _t(lang, "EGDI为在线服务、人力资本、电信基础设施三项分指数的平均值，每项贡献其变化的三分之一；括号内为占总变化的比例；纵轴不从0开始",
+        tx.pick(lang, f"{country}EGDI {prev}→{year}年的变化分解", f"{country}'s EGDI change {prev} → {year}, by sub-index")
+    sub = tx.pick(lang, "EGDI为在线服务、人力资本、电信基础设施三项分指数的平均值，每项贡献其变化的三分之一；括号内为占总变化的比例；纵轴不从0开始",
              "EGDI is the mean of the online services, human capital and telecom infrastructure indices: each "
              "contributes a third of its change; share of the total change in brackets; the axis does not start at 0")
     table = pd.DataFrame({
-        _t(lang, "指数", "index"): [SUBINDEX_NAMES[lang][s] for s in ["egdi", *subs]],
+        tx.pick(lang, "指数", "index"): [SUBINDEX_NAMES[lang][s] for s in ["egdi", *subs]],
         str(prev): pd.Series([float(a[s]) for s in ["egdi", *subs]], dtype="Float64"),
         str(year): pd.Series([float(b[s]) for s in ["egdi", *subs]], dtype="Float64"),
-        _t(lang, "变化", "change"): pd.Series([round(float(b[s]) - float(a[s]), 6) for s in ["egdi", *subs]], dtype="Float64"),
-        _t(lang, "对EGDI的贡献", "contribution to EGDI"): pd.Series([round(gain, 6), *[round(c, 6) for c in contrib]], dtype="Float64"),
-        _t(lang, "占比(%)", "share (%)"): pd.Series([100.0, *[round(100 * c / gain, 1) if gain else None for c in contrib]], dtype="Float64"),
+        tx.pick(lang, "变化", "change"): pd.Series([round(float(b[s]) - float(a[s]), 6) for s in ["egdi", *subs]], dtype="Float64"),
+        tx.pick(lang, "对EGDI的贡献", "contribution to EGDI"): pd.Series([round(gain, 6), *[round(c, 6) for c in contrib]], dtype="Float64"),
+        tx.pick(lang, "占比(%)", "share (%)"): pd.Series([100.0, *[round(100 * c / gain, 1) if gain else None for c in contrib]], dtype="Float64"),
     })
     rows = _un_long(d.reset_index().assign(iso3=iso3), ["egdi", *subs])
     return _chart("egdi_gain", fig, lang, title, sub, rows, table=table, sources=["un_egov_data"])

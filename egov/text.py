@@ -40,6 +40,11 @@ STATUS = {
 QUALIFIER = {"zh": {"at_least": "至少", "approx": "约"}, "en": {"at_least": "at least", "approx": "about"}}
 
 
+def pick(lang: str, zh: str, en: str) -> str:
+    """The Chinese or the English of a phrase."""
+    return zh if lang == "zh" else en
+
+
 def check_lang(lang: str) -> str:
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(map(repr, LANGS))}, got {lang!r}")

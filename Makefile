@@ -25,10 +25,10 @@ datapackage: setup
 
 setup: system $(VENV)/.installed kernel
 
-# The `egov` kernel points at this checkout's venv; registered on every run so that the checkout
-# you last ran `make` in is the one JupyterLab and papermill use.
+# The `egov` kernel lives inside this checkout's venv (--sys-prefix), so two checkouts never
+# run each other's code; registered on every set-up.
 kernel: $(VENV)/.installed
-	@$(BIN)/python -m ipykernel install --user --name egov --display-name "Python (egov)" >/dev/null
+	@$(BIN)/python -m ipykernel install --sys-prefix --name egov --display-name "Python (egov)" >/dev/null
 
 # Debian packages: a CJK font (charts, HTML, PDF), poppler-utils (PDF checks), Chromium (browser
 # checks), Pango (WeasyPrint lays out the PDF with it).

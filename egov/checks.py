@@ -1,7 +1,8 @@
 """Consistency rules: parts sum to totals, shares match counts, derived values recompute.
 
-The arithmetic rules live in ``data/rules.csv`` as expressions over observations, written
-``indicator[breakdown]@period`` (``[breakdown]`` omitted for the total), so the rule that
+The arithmetic rules live in ``data/rules.csv`` as expressions over observations, written in
+the one reference grammar of :mod:`egov.refs` with explicit periods
+(``indicator[breakdown]@period``, ``[breakdown]`` omitted for the total), so the rule that
 proves a correction sits beside the data it proves. Rules that need a whole table (UN ranks,
 EGDI = mean of its sub-indices) are functions here.
 """
@@ -10,16 +11,14 @@ from __future__ import annotations
 
 import ast
 import operator
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from egov import data
+from egov import data, refs
 from egov.source import DATA_DIR
 
-REF = re.compile(r"([a-z0-9_]+)(?:\[([^\]]+)\])?@([0-9][0-9-]*)")
 _BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 _COMPARE = {"==": None, "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
 
@@ -40,11 +39,22 @@ def references(expr: str) -> list[tuple[str, str, str]]:
     >>> references("a[level=x]@2020-06 + b@2019")
     [('a', 'level=x', '2020-06'), ('b', 'total', '2019')]
     """
-    return [(i, b or "total", p) for i, b, p in REF.findall(expr)]
+    return [(r.indicator, r.breakdown, r.period) for r in _explicit(expr)]
+
+
+def _explicit(expr: str) -> list[refs.Ref]:
+    """The references of a rule: those naming a period (a bare name is left for
+    :func:`arithmetic` to refuse); a selector is refused, since a rule holds for fixed periods."""
+    found = [r for r in refs.find(expr) if r.period is not None]
+    for r in found:
+        if r.selector:
+            raise refs.ReferenceError(f"{r}: a rule names an explicit period, not the selector "
+                                      f"{r.period!r} (e.g. {r.indicator}@2020-06)")
+    return found
 
 
 def arithmetic(text: str) -> float:
-    """Value of ``+ - * /`` over numbers; anything else (names, calls) is refused.
+    """Value of ``+ - * /`` (and ``abs``) over numbers; anything else (names, calls) is refused.
 
     >>> round(arithmetic("100 * 861 / 897"), 2)
     95.99
@@ -61,13 +71,17 @@ def _arith(node: ast.AST) -> float:
         return _BINOPS[type(node.op)](_arith(node.left), _arith(node.right))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         return -_arith(node.operand)
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "abs"
+            and len(node.args) == 1 and not node.keywords):
+        return abs(_arith(node.args[0]))
     raise ValueError(f"not allowed in an expression: {ast.unparse(node)}")
 
 
 def evaluate(expr: str, obs: pd.DataFrame) -> float:
     """Value of a rule expression: references replaced by observed values, then + - * /."""
-    text = REF.sub(lambda m: repr(data.value(obs, m[1], m[2] or "total", m[3])), expr)
-    return arithmetic(text)
+    _explicit(expr)
+    return arithmetic(refs.substitute(expr, lambda r: str(r) if r.period is None else
+                                      repr(data.value(obs, r.indicator, r.breakdown, r.period))))
 
 
 def _rule_result(rule, obs: pd.DataFrame, lang: str) -> Result:
@@ -76,6 +90,8 @@ def _rule_result(rule, obs: pd.DataFrame, lang: str) -> Result:
         left, right = evaluate(rule["left"], obs), evaluate(rule["right"], obs)
     except KeyError as err:
         return Result(rule["rule_id"], desc, False, f"missing input: {err.args[0]}")
+    except refs.ReferenceError as err:
+        return Result(rule["rule_id"], desc, False, str(err))
     if rule["op"] == "==":
         ok = abs(left - right) <= float(rule["tolerance"]) + 1e-9
         detail = f"{left:,.6g} vs {right:,.6g} (difference {abs(left - right):.4g}, tolerance {float(rule['tolerance']):g})"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import importlib
 
-from egov import charts, data, display, i18n, notes, text, theme, un
+from egov import charts, data, display, i18n, notes, source, text, theme, un
 from egov.facts import MissingFigure, Period, Query, corrections
 from egov.narrative import Rendered, Text
 
@@ -48,6 +48,8 @@ class Section:
                 self.egdi = data.un_egdi(**where)
         names = i18n.labels(lang)["sections"]
         values["section_name"] = names.get(self.section, "")
+        # the article's own edition: its qualitative sentences speak of that time only
+        values["article_as_of"] = Period(source.origins(**where)["files"]["article"]["data_as_of"])
         self.text = Text(self.section, lang, values)
         self.common = Text("common", lang, values)
         self._charts: dict = {}
@@ -77,13 +79,15 @@ class Section:
 
     def notice(self) -> str:
         """The one notice of what this edition lacks: missing figures (grouped by when) and
-        charts left out; '' when nothing is missing."""
-        missing = []
+        charts left out, or that the section has no figure at all for it; '' when nothing is missing."""
+        missing, shown = [], False
         for block in self.blocks():
             try:
-                missing += self.render(block).missing
+                r = self.render(block)
             except Exception:  # a mistake in a block is raised in the cell that shows it
                 continue
+            missing += r.missing
+            shown = shown or bool(r.figures)
         left_out = []
         for chart_id in charts.of_section(self.section):
             try:
@@ -92,6 +96,9 @@ class Section:
                 continue
             if isinstance(found, display.NoData):
                 left_out.append(found.name)
+            shown = shown or isinstance(found, display.Chart)
+        if missing and not shown:
+            return self.common.render("notice_nothing").text
         groups: dict[str, dict[str, list[str]]] = {}
         for m in missing:
             parts = groups.setdefault(self._when(m), {}).setdefault(m.indicator, [])

@@ -107,9 +107,10 @@ class Value:
 
 
 def derived(value: float, unit: str | None, expr: str, *inputs: Value, period: str | None = None) -> Value:
-    """A value worked out from others: approximate if any input was."""
+    """A value worked out from others: approximate if any input was; no ``expr`` if an input
+    has none (a UN value, not an observation)."""
     q = "approx" if any(i.qualifier for i in inputs) else None
-    return Value(float(value), unit, expr, Period(period) if period else None, q)
+    return Value(float(value), unit, expr if all(i.expr for i in inputs) else "", Period(period) if period else None, q)
 
 
 class Change:

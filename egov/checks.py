@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from egov import data, refs
+from egov.i18n import pick
 from egov.source import DATA_DIR
 
 _BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
@@ -109,7 +110,7 @@ def _un_ranks(egdi: pd.DataFrame, lang: str) -> Result:
         worse = g["rank"].to_numpy()[1:] < g["rank"].to_numpy()[:-1]
         if worse.any():
             bad.append(f"{year}: {int(worse.sum())} inversions")
-    desc = {"zh": "联合国EGDI:各期排名与指数值一致", "en": "UN EGDI: ranks agree with values in every survey"}[lang]
+    desc = pick(lang, "联合国EGDI:各期排名与指数值一致", "UN EGDI: ranks agree with values in every survey")
     return Result("un_ranks_agree_with_values", desc, not bad,
                   "; ".join(bad) or f"{egdi['year'].nunique()} surveys, no inversions")
 
@@ -119,8 +120,7 @@ def _un_mean(egdi: pd.DataFrame, lang: str) -> Result:
     d = egdi[(egdi["year"] >= 2014)].dropna(subset=["egdi", "osi", "hci", "tii"])
     diff = (d["egdi"] - (d["osi"] + d["hci"] + d["tii"]) / 3).abs()
     worst = d.loc[diff.idxmax()]
-    desc = {"zh": "联合国EGDI:2014年起EGDI等于三项分指数的平均值",
-            "en": "UN EGDI: from 2014, EGDI = mean(OSI, HCI, TII)"}[lang]
+    desc = pick(lang, "联合国EGDI:2014年起EGDI等于三项分指数的平均值", "UN EGDI: from 2014, EGDI = mean(OSI, HCI, TII)")
     return Result("un_egdi_is_mean", desc, bool(diff.max() <= 1e-4),
                   f"{len(d)} rows, largest difference {diff.max():.2g} ({worst['iso3']} {worst['year']})")
 
@@ -131,8 +131,8 @@ def _china_rows_agree(egdi: pd.DataFrame, china: pd.DataFrame, lang: str) -> Res
     bad = [f"{r.year} {col}" for r in china.itertuples() for col, other in
            (("egdi", "egdi"), ("osi", "osi"), ("hci", "hci"), ("tii", "tii"), ("egdi_rank", "rank"))
            if abs(float(getattr(r, col)) - float(all_rows.loc[r.year, other])) > 1e-9]
-    desc = {"zh": "联合国EGDI:全部国家表中的中国数据与经新闻核对的中国表一致",
-            "en": "UN EGDI: China's rows agree with the news-corroborated China table"}[lang]
+    desc = pick(lang, "联合国EGDI:全部国家表中的中国数据与经新闻核对的中国表一致",
+                "UN EGDI: China's rows agree with the news-corroborated China table")
     return Result("un_china_rows_agree", desc, not bad, "; ".join(bad) or f"{len(china)} surveys × 5 values agree")
 
 
@@ -141,7 +141,7 @@ def _article_matches_un(obs: pd.DataFrame, egdi: pd.DataFrame, lang: str) -> Res
     pairs = [(ind, int(p), data.value(obs, ind, period=p), china.loc[int(p), col])
              for ind, col in (("egdi", "egdi"), ("egdi_rank", "rank")) for p in ("2018", "2020")]
     bad = [f"{i} {p}: article {a:g}, UN {u:g}" for i, p, a, u in pairs if abs(a - float(u)) > 1e-4]
-    desc = {"zh": "文章的EGDI及排名与联合国数据一致", "en": "The article's EGDI and ranks match the UN data"}[lang]
+    desc = pick(lang, "文章的EGDI及排名与联合国数据一致", "The article's EGDI and ranks match the UN data")
     return Result("article_matches_un", desc, not bad, "; ".join(bad) or f"{len(pairs)} values agree")
 
 
@@ -151,7 +151,8 @@ def _sources_agree(obs: pd.DataFrame, lang: str) -> Result:
     d = obs[obs["status"] != "gap"]
     both = d[d["origin"] == "article"].merge(d[d["origin"] == "reference"], on=key, suffixes=("_a", "_r"))
     bad = both[(both["value_a"] - both["value_r"]).abs() > 1e-9]
-    desc = {"zh": "文章与参考来源对同一统计的数值一致", "en": "The article and reference sources agree where both state a figure"}[lang]
+    desc = pick(lang, "文章与参考来源对同一统计的数值一致",
+                "The article and reference sources agree where both state a figure")
     detail = "; ".join(f"{r.indicator_id}[{r.breakdown}]@{r.period}: {r.value_a:g} vs {r.value_r:g}"
                        for r in bad.itertuples()) or f"{len(both)} shared figures agree"
     return Result("sources_agree", desc, bad.empty, detail)
@@ -169,8 +170,8 @@ def _derived_have_rules(obs: pd.DataFrame, rules: pd.DataFrame, lang: str) -> Re
         targets = references(rule["left"]) + references(rule["right"])
         if (r.indicator_id, r.breakdown, r.period) not in targets:
             bad.append(f"{r.indicator_id}[{r.breakdown}]@{r.period}: rule {r.rule} does not involve it")
-    desc = {"zh": "每个推算或更正的数值都由其规则重新计算",
-            "en": "Every derived or corrected value is recomputed by the rule it names"}[lang]
+    desc = pick(lang, "每个推算或更正的数值都由其规则重新计算",
+                "Every derived or corrected value is recomputed by the rule it names")
     n = int(obs["status"].isin(["derived", "corrected"]).sum())
     return Result("derived_values_recompute", desc, not bad, "; ".join(bad) or f"{n} values, each checked by its rule")
 

@@ -22,8 +22,11 @@ Importing this module is light (the standard library only): :mod:`egov.params` u
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TypeVar
 
 from egov.errors import ParameterError
+
+T = TypeVar("T")
 
 #: The report's languages, Chinese first.
 LANGS = ("zh", "en")
@@ -39,8 +42,8 @@ def check_lang(lang) -> str:
     return lang
 
 
-def pick(lang: str, zh: str, en: str) -> str:
-    """The phrase in ``lang``: the one way code chooses between languages.
+def pick(lang: str, zh: T, en: T) -> T:
+    """The phrase (or any choice) in ``lang``: the one way code chooses between languages.
 
     >>> pick("en", zh="网站", en="websites")
     'websites'
@@ -219,8 +222,14 @@ def section_name(section: str, lang: str) -> str:
 
 
 def in_sentence(name: str, lang: str) -> str:
-    """A name inside an English sentence starts lower case, unless it is an acronym or a name."""
-    if lang == "en" and len(name) > 1 and name[0].isupper() and not name[1].isupper() and not name.startswith("www"):
+    """A name inside an English sentence starts lower case, unless its first word is an acronym
+    or a name with capitals inside ('EGDI', 'E-Government', 'www.gov.cn').
+
+    >>> in_sentence("Government websites", "en"), in_sentence("E-Government Development Index", "en")
+    ('government websites', 'E-Government Development Index')
+    """
+    first = name.split(" ", 1)[0]
+    if lang == "en" and first[:1].isupper() and not any(c.isupper() for c in first[1:]):
         return name[0].lower() + name[1:]
     return name
 

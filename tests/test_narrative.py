@@ -186,3 +186,12 @@ def test_each_notebook_shows_every_block_and_chart_of_its_section(path):
     assert re.findall(r'chart="(\w+)"', calls) == charts.of_section(section)
     for chart_id in charts.of_section(section):
         assert {f"chart_{chart_id}_{k}" for k in ("title", "subtitle", "name")} <= set(_blocks(TEMPLATES / f"{section}.zh.md.j2"))
+
+
+def test_a_change_runs_forward_in_time():
+    """Arguments the wrong way round would turn 'fewer' into 'more': refused."""
+    from egov.facts import change
+
+    q = Query(data.observations(section="websites"), "2020-06")
+    with pytest.raises(ValueError, match="a change runs forward in time"):
+        change(q("gov_websites"), q("gov_websites@prev"))

@@ -41,7 +41,7 @@ def ecert(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -> Chart 
         ax1.axis("off")
     if not entries.empty:
         r = entries.iloc[0]
-        _tile(ax2, label(r, lang, unit=lang == "zh"), i18n.labels(lang)["indicators"]["ecert_catalogue_entries"])
+        _tile(ax2, label(r, lang, unit=i18n.pick(lang, True, False)), i18n.labels(lang)["indicators"]["ecert_catalogue_entries"])
     else:
         ax2.axis("off")
     rows = pd.concat([types, share, entries])
@@ -59,7 +59,7 @@ def identity(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -> Cha
     fig, (ax1, ax2) = figure(1, 2, height=3.3, gridspec_kw={"width_ratios": [1.6, 1]})
     if not ver.empty:
         hbars(ax1, [wrap(n, 16) for n in names(ver, lang)], ver["value"].astype(float),
-              [label(r, lang, unit=lang == "zh") for _, r in ver.iterrows()], [BLUE, SKY][: len(ver)])
+              [label(r, lang, unit=i18n.pick(lang, True, False)) for _, r in ver.iterrows()], [BLUE, SKY][: len(ver)])
         ax1.xaxis.set_major_formatter(Compact(lang))
         ax1.xaxis.set_major_locator(MaxNLocator(4))
         ax1.set_title(i18n.pick(lang, "国家平台累计核验次数", "Cumulative verifications by the national platform"),

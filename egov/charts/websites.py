@@ -48,7 +48,7 @@ def websites_by_level(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06
         return say.nodata("websites_by_level")
     fig, (ax1, ax2) = figure(1, 2, height=4.2, gridspec_kw={"width_ratios": [1.35, 1]})
     rows = []
-    when = i18n.period(as_of, lang, short=lang == "en")
+    when = i18n.period(as_of, lang, short=i18n.pick(lang, False, True))
     if not parts.empty:
         levels = [wrap(n, i18n.pick(lang, 14, 26)) for n in names(parts, lang, by="breakdown")]
         hbars(ax1, levels, parts["value"].astype(float), [label(r, lang, unit=False) for _, r in parts.iterrows()],
@@ -142,7 +142,7 @@ def website_columns(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06")
               [COLORS[b] for b in share["breakdown"]], max_value=float(share["value"].max()) * 1.4)
         ax2.set_xticks([0, 25, 50, 75, 100])
         ax2.set_xlabel("%")
-        when = i18n.period(as_of, lang, short=lang == "en")
+        when = i18n.period(as_of, lang, short=i18n.pick(lang, False, True))
         ax2.set_title(i18n.pick(lang, f"按类别（{when}，占比）", f"By type ({when}, share)"), loc="left", fontsize=10)
         rows.append(share)
     else:

@@ -120,6 +120,8 @@ class Change:
     from 65th to 45th is ``"up"``, and ``delta``/``size`` count places gained or lost."""
 
     def __init__(self, before: Value, after: Value, better: str = "higher"):
+        if before.period and after.period and periods.key(before.period) > periods.key(after.period):
+            raise ValueError(f"a change runs forward in time: {before.expr} comes after {after.expr}")
         self.before, self.after, self.better = before, after, better
         sign = 1 if better == "higher" else -1
         d = sign * (float(after) - float(before))

@@ -126,19 +126,19 @@ class Section:
 
     def show(self, block: str, chart: str | tuple[str, ...] = (), table: str | tuple[str, ...] = ()) -> None:
         """Display a block of text (the title with the section's notice), then its charts and
-        tables. A block lacking a figure shows nothing; a chart without data shows nothing
-        (both are listed in the title's notice)."""
+        tables. A paragraph lacking a figure shows nothing, nor does a chart without data (both
+        are listed in the title's notice); a part's heading shows while anything under it does."""
         r = self.render(block)
-        body = r.text
+        found = [self.chart(c) for c in ((chart,) if isinstance(chart, str) else chart)]
+        shown = [c for c in found if isinstance(c, display.Chart)]
+        body = r.text or (r.heading if shown else "")  # a chart keeps its part's heading
         if block == "title":
             body = "\n\n".join(x for x in (body, self.notice()) if x)
         if body:
             text.markdown(body, metadata={"egov_narrative": {"block": block, "figures": r.figures,
                                                              "claims": r.claims}})
-        for chart_id in (chart,) if isinstance(chart, str) else chart:
-            found = self.chart(chart_id)
-            if isinstance(found, display.Chart):
-                display.show(found, self.notebook)
+        for c in shown:
+            display.show(c, self.notebook)
         for table_id in (table,) if isinstance(table, str) else table:
             t = (notes.edition_figures(self.obs, self.lang, self.as_of) if table_id == "figures"
                  else notes.TABLES[table_id](self.lang))

@@ -195,3 +195,15 @@ def test_a_change_runs_forward_in_time():
     q = Query(data.observations(section="websites"), "2020-06")
     with pytest.raises(ValueError, match="a change runs forward in time"):
         change(q("gov_websites"), q("gov_websites@prev"))
+
+
+def test_a_heading_stays_over_a_chart_whose_paragraphs_are_left_out(monkeypatch):
+    import egov.display
+    import egov.text
+
+    shown = []
+    monkeypatch.setattr(egov.text, "markdown", lambda t, metadata=None: shown.append(t))
+    monkeypatch.setattr(egov.display, "show", lambda c, notebook: shown.append(f"[{c.chart_id}]"))
+    Section("05_new_media", "zh", "2019-12").show("douyin", chart="douyin")  # earlier Douyin counts only
+    Section("04_websites", "zh", "2016-12").show("levels", chart="websites_by_level")  # nothing at all
+    assert shown == ["## 政务抖音号", "[douyin]"]

@@ -51,6 +51,7 @@ class Rendered:
 
     text: str
     missing: list = field(default_factory=list)
+    heading: str = ""  # the block's heading when all its paragraphs were left out
     figures: list = field(default_factory=list)
     claims: list = field(default_factory=list)
 
@@ -383,7 +384,7 @@ class Text:
         finally:
             _current.reset(token)
         if out.missing and all(line.startswith("#") for line in out.text.splitlines() if line):
-            out.text = ""  # every paragraph left out: no heading over nothing
+            out.heading, out.text = out.text, ""  # every paragraph left out: no heading over nothing
         if not out.text:
             out.figures, out.claims = [], []
         return out

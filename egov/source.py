@@ -10,7 +10,6 @@ advertising.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,9 +18,11 @@ from pathlib import Path
 import yaml
 
 from egov.errors import DataError
+from egov.project import default_data_dir
 
-#: The data folder: ``$EGOV_DATA_DIR`` when set (a copy to try an edit on), else the project's.
-DATA_DIR = Path(os.environ.get("EGOV_DATA_DIR") or Path(__file__).resolve().parent.parent / "data")
+#: The data folder: ``$EGOV_DATA_DIR`` when set (a copy to try an edit on), else the project's
+#: (found by :mod:`egov.project`).
+DATA_DIR = default_data_dir()
 ORIGIN_FILE = "raw/origin.yaml"
 
 #: A reading: one pinyin syllable carrying a tone mark, right after a CJK character.

@@ -134,6 +134,16 @@ def _frame(table: Table, rows: list[dict[str, str]]) -> pd.DataFrame:
             df[f.name] = col.astype("category")
         else:
             df[f.name] = col
+    return _provenance(table, df)
+
+
+def _provenance(table: Table, df: pd.DataFrame) -> pd.DataFrame:
+    """Name each row's source, and where an immutable raw file calls the copy it was taken from
+    its "source", load that column as what it is (``retrieved_from``)."""
+    df = df.rename(columns={f.name: f.loaded_as for f in table.fields if f.loaded_as})
+    if table.source_id:
+        at = df.columns.get_loc("retrieved_from") if "retrieved_from" in df.columns else len(df.columns)
+        df.insert(at, "source_id", pd.Categorical([table.source_id] * len(df)))
     return df
 
 

@@ -263,8 +263,9 @@ def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
                 try:
                     cell = ws.cell(row=n, column=col, value=v)
                 except IllegalCharacterError:
-                    raise ExportError(f"{name}, row {n}, column '{frame.columns[col - 1]}': a control "
-                                      f"character Excel cannot store, in {v!r}") from None
+                    raise ExportError(f"sheet {name}, row {n}, column '{frame.columns[col - 1]}': a "
+                                      f"control character Excel cannot store, in {v!r}; remove it "
+                                      "from the data") from None
                 if isinstance(v, str):
                     cell.data_type = "s"  # '=…' is data, not a formula
         ws.freeze_panes = "A2"

@@ -64,21 +64,21 @@ def is_project(folder: Path) -> bool:
     return (Path(folder) / MARKER).is_file()
 
 
-def _given(folder: str | os.PathLike, how: str) -> Project:
+def _given(folder: str | os.PathLike, named: str) -> Project:
     root = Path(folder).expanduser().resolve()
     if not root.is_dir():
-        raise ProjectError(f"{how} {folder}: no such folder")
+        raise ProjectError(f"{named}: no such folder")
     if not is_project(root):
-        raise ProjectError(f"{how} {folder}: not an egov project (expected {MARKER.as_posix()} in it)")
+        raise ProjectError(f"{named}: not an egov project (expected {MARKER.as_posix()} in it)")
     return Project(root)
 
 
 def find(explicit: str | os.PathLike | None = None) -> Project:
     """The project to work on (see the module's docstring for the order); raises ProjectError."""
     if explicit:
-        return _given(explicit, "--project")
+        return _given(explicit, f"--project {explicit}")
     if os.environ.get(PROJECT_ENV):
-        return _given(os.environ[PROJECT_ENV], f"{PROJECT_ENV}=")
+        return _given(os.environ[PROJECT_ENV], f"{PROJECT_ENV}={os.environ[PROJECT_ENV]}")
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
         if is_project(folder):

@@ -120,7 +120,7 @@ def test_strings_that_look_like_formulas_stay_text():
 
 def test_a_control_character_is_a_named_error():
     frame = pd.DataFrame({"note": pd.array(["ok", "bad\x07bell"], dtype="string")})
-    with pytest.raises(ExportError, match=r"t, row 3, column 'note': a control character"):
+    with pytest.raises(ExportError, match=r"sheet t, row 3, column 'note': a control character"):
         export.to_xlsx({"t": frame})
 
 

@@ -27,6 +27,7 @@ import io
 import json
 import os
 import tempfile
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -202,14 +203,15 @@ def to_parquet(frame: pd.DataFrame, columns: list[Column]) -> bytes:
     return out.getvalue().to_pybytes()
 
 
-def readme(lang_order=("zh", "en")) -> list[tuple[str, ...]]:
-    """The README's lines: licence, citation, then every column of every table, both languages."""
-    rows: list[tuple[str, ...]] = [("egov — " + citation.TITLE["zh"],), (citation.TITLE["en"],), ()]
+def readme(lang_order=("zh", "en")) -> list[tuple]:
+    """The README sheet's rows: a title is one cell; a text is (label, None, text); then every
+    column of every table as (column, type, 说明, description)."""
+    rows: list[tuple] = [(citation.TITLE["zh"],), (citation.TITLE["en"],), ()]
     for lang in lang_order:
-        rows += [(("许可" if lang == "zh" else "Licence"), citation.licence(lang))]
+        rows += [(("许可" if lang == "zh" else "Licence"), None, citation.licence(lang))]
     for lang in lang_order:
-        rows += [(("引用" if lang == "zh" else "How to cite"), citation.text(lang))]
-        rows += [("", s) for s in citation.sources(lang)]
+        rows += [(("引用" if lang == "zh" else "How to cite"), None, citation.text(lang))]
+        rows += [("", None, s) for s in citation.sources(lang)]
     for name, cols in COLUMNS.items():
         zh, en = TITLES[name]
         rows += [(), (f"{name}: {zh} / {en}",), ("column", "type", "说明", "description")]
@@ -242,7 +244,8 @@ def _md(text: str) -> str:
 def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
     """One workbook: a README sheet, then one sheet per table; strings stay text (never formulas)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
     from openpyxl.utils.exceptions import IllegalCharacterError
     from openpyxl.writer.excel import ExcelWriter
 
@@ -251,13 +254,24 @@ def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
     info.title = "README"
     for row in readme():
         info.append(list(row))
-    info.column_dimensions["A"].width = 22
-    info.column_dimensions["B"].width = 100
+        n = info.max_row
+        if len(row) == 1 or row[:1] == ("column",):
+            for cell in info[n]:
+                cell.font = Font(bold=True)
+        if len(row) == 3:
+            info.merge_cells(start_row=n, start_column=3, end_row=n, end_column=4)
+        for cell in info[n] if len(row) > 1 else ():
+            cell.alignment = Alignment(wrap_text=cell.column > 2, vertical="top")
+    for letter, width in zip("ABCD", (18, 9, 45, 70)):
+        info.column_dimensions[letter].width = width
     for name, frame in frames.items():
         ws = wb.create_sheet(name)
         ws.append(list(frame.columns))
         for cell in ws[1]:
             cell.font = Font(bold=True)
+        for col, column in enumerate(frame.columns, start=1):
+            sample = [column, *frame[column].dropna().astype(str).head(500)]
+            ws.column_dimensions[get_column_letter(col)].width = min(60, max(map(_display_width, sample)) + 2)
         for n, values in enumerate(_cells(frame), start=2):
             for col, v in enumerate(values, start=1):
                 try:
@@ -269,6 +283,7 @@ def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
                 if isinstance(v, str):
                     cell.data_type = "s"  # '=…' is data, not a formula
         ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
     props = wb.properties
     props.creator, props.title = "egov", citation.TITLE["en"]
     props.description = citation.licence("en")
@@ -277,6 +292,11 @@ def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).write_data()  # openpyxl's save() would stamp the current time
     return _pin_zip(buf.getvalue())
+
+
+def _display_width(text: str) -> int:
+    """Columns a text takes on screen: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _pin_zip(blob: bytes) -> bytes:

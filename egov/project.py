@@ -109,4 +109,5 @@ def add_argument(parser: argparse.ArgumentParser) -> None:
     """Give a subcommand the ``--project DIR`` option (read it back with ``find(args.project)``)."""
     parser.add_argument("--project", metavar="DIR",
                         help=f"the egov project to use (default: ${PROJECT_ENV}, else the current "
-                             "folder or the nearest one above it that holds data/raw/origin.yaml)")
+                             "folder or the nearest one above it that holds data/raw/origin.yaml, "
+                             "else the checkout egov was installed from with pip install -e)")

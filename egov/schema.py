@@ -4,19 +4,72 @@
 
 from __future__ import annotations
 
+import calendar
 import csv
 import json
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from egov import __version__, citation
+from egov.errors import DataError
+from egov.source import ORIGIN_FILE, origins
 
-PERIOD = r"\d{4}(-\d{2}(-\d{2})?)?(\.\.\d{4}(-\d{2})?)?"
+PERIOD = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?(\.\.[0-9]{4}(-[0-9]{2})?)?"
+#: Years a period may name (pandas' timestamps end in 2262).
+PERIOD_YEARS = (1900, 2100)
 STATUS = ["reported", "derived", "corrected", "gap"]
 QUALIFIER = ["at_least", "approx"]
 CONFIDENCE = ["high", "low"]
+
+
+#: How a number is written, in the tables and in rule expressions: ASCII digits with an optional
+#: decimal point and exponent (a sign is separate). No thousands separator, underscore,
+#: full-width or other non-ASCII digit, ``inf`` or ``nan``.
+UNSIGNED_NUMBER = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_NUMBER = {"number": re.compile(rf"[+-]?{UNSIGNED_NUMBER}"), "integer": re.compile(r"[+-]?[0-9]+")}
+NUMBER_FORMS = {"number": ("a number", "ASCII digits with an optional sign, decimal point and exponent (14467, -0.5, 1.5e6)"),
+                "integer": ("an integer", "ASCII digits with an optional sign (2020)")}
+
+
+def parse_number(text: str, kind: str = "number") -> float | int:
+    """The one number parser: ``kind`` is ``"number"`` or ``"integer"``; raises ValueError
+    saying what is expected (also for a number too large to be finite).
+
+    >>> parse_number("14467"), parse_number("-0.5"), parse_number("7", "integer")
+    (14467.0, -0.5, 7)
+    >>> parse_number("1_4_4_6_7")
+    Traceback (most recent call last):
+    ...
+    ValueError: expected a number, found '1_4_4_6_7'; write ASCII digits with an optional sign, decimal point and exponent (14467, -0.5, 1.5e6)
+    """
+    if not _NUMBER[kind].fullmatch(text):
+        name, form = NUMBER_FORMS[kind]
+        raise ValueError(f"expected {name}, found {text!r}; write {form}")
+    value = float(text) if kind == "number" else int(text) if len(text.lstrip("+-")) <= 18 else math.inf
+    if not math.isfinite(value):
+        shown = text if len(text) <= 24 else text[:20] + "…"
+        raise ValueError(f"{shown!r} is too large" + (" for an integer column" if kind == "integer" else ""))
+    return value
+
+
+def period_problem(period: str) -> str | None:
+    """What makes a period matching :data:`PERIOD` impossible, or None: a month outside 01–12,
+    a day its month does not have, a year outside :data:`PERIOD_YEARS`.
+
+    >>> period_problem("2020-02-29"), period_problem("2020-13"), period_problem("2019-02-29")
+    (None, 'month 13 is not 01–12', 'day 29 does not exist in 2019-02')
+    """
+    for part in period.split(".."):
+        year, *rest = (int(x) for x in part.split("-"))
+        if not PERIOD_YEARS[0] <= year <= PERIOD_YEARS[1]:
+            return f"year {year} is outside {PERIOD_YEARS[0]}–{PERIOD_YEARS[1]}"
+        if rest and not 1 <= rest[0] <= 12:
+            return f"month {rest[0]:02d} is not 01–12"
+        if len(rest) == 2 and not 1 <= rest[1] <= calendar.monthrange(year, rest[0])[1]:
+            return f"day {rest[1]:02d} does not exist in {year}-{rest[0]:02d}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -206,7 +259,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
 
 def datapackage(data_dir: Path) -> dict:
     """The Frictionless data package descriptor for every table, with raw-file hashes."""
-    origins = yaml.safe_load((Path(data_dir) / "raw" / "origin.yaml").read_text(encoding="utf-8"))
+    files = origins(data_dir)["files"]
     resources = []
     for t in TABLES.values():
         schema = {"fields": [f.descriptor() for f in t.fields], "missingValues": [""]}
@@ -219,8 +272,11 @@ def datapackage(data_dir: Path) -> dict:
         res = {"name": t.name, "path": t.path, "title": t.title, "profile": "tabular-data-resource",
                "format": "csv", "encoding": "utf-8", "schema": schema}
         if t.raw_file:
-            res["hash"] = "sha256:" + origins["files"][t.raw_file]["sha256"]
-            res["sources"] = [{"title": origins["files"][t.raw_file]["title"]}]
+            if t.raw_file not in files:
+                raise DataError(Path(data_dir) / ORIGIN_FILE, column=f"files.{t.raw_file}",
+                                reason=f"no origin record for the raw file of table {t.name!r}")
+            res["hash"] = "sha256:" + files[t.raw_file]["sha256"]
+            res["sources"] = [{"title": files[t.raw_file].get("title", t.raw_file)}]
         if t.source_id:
             res["sources"] = [_source(data_dir, t.source_id)] + res.get("sources", [])
         resources.append(res)
@@ -233,7 +289,7 @@ def datapackage(data_dir: Path) -> dict:
         "licenses": [{"name": citation.DATA_LICENCE, "path": citation.DATA_LICENCE_URL,
                       "title": "Creative Commons Attribution 4.0: egov's own work; upstream material "
                                "keeps its own terms (sources.licence)"}],
-        "sources": [{"title": f["title"], "path": f"raw/{f['path']}"} for f in origins["files"].values()],
+        "sources": [{"title": f.get("title", key), "path": f"raw/{f['path']}"} for key, f in files.items()],
         "resources": resources,
     }
 

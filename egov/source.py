@@ -79,17 +79,21 @@ def read_file(path: Path, limit: int = MAX_FILE_BYTES, what: str = "data file") 
         os.close(fd)
         kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a file")
         via = f" (a symlink to {os.path.realpath(path)})" if path.is_symlink() else ""
-        raise DataError(path, reason=f"not a regular file: it is {kind}{via}; a {what} must be a "
+        raise DataError(path, reason=f"not a regular file: it is {kind}{via}; {_a(what)} must be a "
                                      "regular file; refusing to read it")
     with os.fdopen(fd, "rb") as f:
         if st.st_size > limit:
             raise DataError(path, reason=f"file is {st.st_size:,} bytes, over the {limit:,}-byte limit "
-                                         f"for a {what}; refusing to read it")
+                                         f"for {_a(what)}; refusing to read it")
         data = f.read(limit + 1)
     if len(data) > limit:
-        raise DataError(path, reason=f"file holds more than the {limit:,}-byte limit for a {what} "
+        raise DataError(path, reason=f"file holds more than the {limit:,}-byte limit for {_a(what)} "
                                      "(it grew while being read); refusing the rest")
     return data
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[0] in "aeiou" else "a ") + noun
 
 
 def sha256(path: Path) -> str:
@@ -129,9 +133,9 @@ def read_raw(name: str, data_dir: Path = DATA_DIR) -> str:
     record = origins(data_dir)["files"].get(name)
     if record is None:
         raise DataError(Path(data_dir) / "raw" / name, reason="no origin record for this raw file")
-    raw = (Path(data_dir) / "raw").resolve()
-    path = Path(data_dir) / "raw" / record["path"]
-    if not path.resolve().is_relative_to(raw):
+    rel = Path(os.path.normpath(record["path"]))
+    path = Path(data_dir) / "raw" / rel
+    if rel.is_absolute() or rel.parts[:1] == ("..",):
         raise DataError(Path(data_dir) / ORIGIN_FILE, column=f"files.{name}.path",
                         reason=f"{record['path']!r} leads outside data/raw; a raw file must be inside it")
     if not path.exists():

@@ -286,12 +286,15 @@ def test_a_data_file_that_is_not_a_regular_file_is_refused_without_hanging(data_
     assert "Traceback" not in out.stderr
 
 
-def test_a_raw_file_that_is_a_fifo_is_refused(data_copy):
+@pytest.mark.parametrize("kind, make", [("a FIFO (named pipe)", os.mkfifo),
+                                        ("a character device (a symlink to /dev/zero)", lambda p: p.symlink_to("/dev/zero"))])
+def test_a_raw_file_that_is_not_a_regular_file_is_refused(data_copy, kind, make):
     path = data_copy / "raw" / "reference" / "un_egdi_all_countries.csv"
     path.unlink()
-    os.mkfifo(path)
+    make(path)
     out = egov("check", data_dir=data_copy, timeout=60)
-    assert out.returncode == 2 and "un_egdi_all_countries.csv: not a regular file: it is a FIFO" in out.stderr, out.stderr
+    assert out.returncode == 2, out.stderr
+    assert f"un_egdi_all_countries.csv: not a regular file: it is {kind}; a raw file must be a regular file" in out.stderr
 
 
 def test_what_is_read_is_capped_not_what_the_file_reports(data_copy, monkeypatch):
@@ -311,12 +314,14 @@ def test_what_is_read_is_capped_not_what_the_file_reports(data_copy, monkeypatch
 def test_a_raw_path_leading_outside_raw_is_refused(data_copy):
     from egov import source
     from egov.errors import DataError
-    from tests.conftest import rewrite
 
-    rewrite(data_copy / "raw" / "origin.yaml", "path: qianzhan-2020-egov-ten-charts.txt", "path: ../../../../etc/hostname")
-    with pytest.raises(DataError, match=r"origin\.yaml, column 'files\.article\.path': '\.\./\.\./\.\./\.\./etc/hostname' "
-                                        "leads outside data/raw"):
-        source.read_raw("article", data_copy)
+    for path in ("reference/../../../../etc/hostname", "/etc/hostname"):
+        origin = data_copy / "raw" / "origin.yaml"
+        text = origin.read_text(encoding="utf-8")
+        origin.write_text(re.sub(r"path: qianzhan.*|path: \S*hostname", f"path: {path}", text, count=1), encoding="utf-8")
+        with pytest.raises(DataError, match=rf"origin\.yaml, column 'files\.article\.path': '{re.escape(path)}' "
+                                            "leads outside data/raw"):
+            source.read_raw("article", data_copy)
 
 
 # ------------------------------------------------------------------------------ rules

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from egov import citation
+from egov import citation, markup
 from egov.export import COLUMNS, TITLES
 from egov.schema import TABLES, Field, Table
 
@@ -69,8 +69,9 @@ def _indicators(data_dir: Path) -> list[str]:
              "| indicator | section | unit | kind | 名称 | name |", "|---|---|---|---|---|---|"]
     for i in _rows(data_dir / TABLES["indicators"].path):
         u = units.get(i["unit"], {})
-        lines.append(f"| `{i['indicator_id']}` | {i['section']} | {_md(u.get('name_en', i['unit']))} "
-                     f"(`{i['unit']}`) | {u.get('kind', '')} | {_md(i['name_zh'])} | {_md(i['name_en'])} |")
+        md = markup.md  # labels are text, never Markdown; ids and kinds match their patterns
+        lines.append(f"| `{i['indicator_id']}` | {i['section']} | {md(u.get('name_en', i['unit']))} "
+                     f"(`{i['unit']}`) | {u.get('kind', '')} | {md(i['name_zh'])} | {md(i['name_en'])} |")
     return lines + [""]
 
 

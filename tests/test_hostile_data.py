@@ -435,8 +435,23 @@ def test_bad_data_is_one_line_never_a_traceback(data_copy, command, case):
     edit, message = _breakers()[case]
     edit(data_copy)
     out = egov(command, data_dir=data_copy)
-    if command == "datapackage" and case in ("inf value", "period 2020-13", "header only"):
-        assert out.returncode == 0, out.stderr  # the descriptor is written from the schemas, not the rows
-        return
     assert out.returncode == 2, out.stdout + out.stderr
-    assert out.stderr.startswith("egov: error: ") and out.stderr.count("\n") == 1 and message in out.stderr, out.stderr
+    assert out.stderr.startswith(f"egov {command}: error: ") and out.stderr.count("\n") == 1, out.stderr
+    assert message in out.stderr and "unexpected" not in out.stderr, out.stderr
+
+
+def test_the_data_dictionary_shows_labels_as_text(data_copy):
+    """data/README.md (egov datapackage) lists every indicator's names: as typed, never markup."""
+    from bs4 import BeautifulSoup
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from egov import dictionary
+
+    label = "Websites [click me](javascript:alert(1)) *emph* | `tick` <b>bold1</b>"
+    set_cell(data_copy / "indicators.csv", "gov_websites", "name_en", label)
+    html = BeautifulSoup(markdown2html_mistune(dictionary.render(data_copy)), "html.parser")
+    row = next(tr for tr in html.find_all("tr") if tr.find("code", string="gov_websites"))
+    cells = row.find_all("td")
+    assert len(cells) == 6 and cells[-1].get_text() == label
+    assert not row.find_all(["a", "em", "b", "strong"]) and [c.get_text() for c in row.find_all("code")] == \
+        ["gov_websites", "sites"]

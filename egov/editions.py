@@ -13,20 +13,15 @@ checks ``-p as_of`` in its own process before any notebook runs and must stay qu
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from egov import periods
 from egov.errors import ParameterError
+from egov.project import default_data_dir
 
 #: The edition the notebooks default to: the article's (CNNIC's 46th report, data to June 2020).
 DEFAULT = "2020-06"
-
-
-def data_dir() -> Path:
-    """``$EGOV_DATA_DIR`` when set (a copy of the data), else the project's ``data/``."""
-    return Path(os.environ.get("EGOV_DATA_DIR") or Path(__file__).resolve().parent.parent / "data")
 
 
 @dataclass
@@ -55,7 +50,7 @@ def _paths(directory: Path) -> dict[str, Path]:
 
 def editions(directory: Path | None = None) -> dict[str, Edition]:
     """Every edition the data holds, by period (oldest first)."""
-    p = _paths(Path(directory or data_dir()))
+    p = _paths(Path(directory or default_data_dir()))
     order = [r["section"] for r in sorted(_rows(p["sections"]), key=lambda r: int(r["order"]))]
     section_of = {r["indicator_id"]: r["section"] for r in _rows(p["indicators"])}
     figures = {(r["indicator_id"], r["breakdown"], r["period"])
@@ -103,11 +98,11 @@ def report(found: dict[str, Edition]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def main(args) -> int:
+def main(args, directory: Path | None = None) -> int:
     """``egov editions [PERIOD]``: every edition, or one edition's figures one per line."""
-    found = editions()
+    found = editions(directory)
     if getattr(args, "period", None):
-        e = found.get(check(args.period))
+        e = found[check(args.period, directory)]
         for section, refs in e.sections.items():
             for r in refs:
                 print(f"{section}\t{r}")

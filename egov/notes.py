@@ -14,7 +14,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from egov import checks, data, periods, source
-from egov.citations import source_name
+from egov.credits import source_name
 from egov.i18n import indicator_name, labels, pick, quantity, status
 from egov.tables import numbers
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import importlib
 
+from markupsafe import Markup
+
 from egov import charts, data, display, i18n, notes, source, text, theme, un
 from egov.facts import MissingFigure, Period, Query, corrections
 from egov.narrative import Rendered, Text
@@ -95,7 +97,7 @@ class Section:
             except Exception:
                 continue
             if isinstance(found, display.NoData):
-                left_out.append(found.name)
+                left_out.append(found.name)  # a caption (plain text): escaped in the notice
             shown = shown or isinstance(found, display.Chart)
         if missing and not shown:
             return self.common.render("notice_nothing").text
@@ -115,12 +117,15 @@ class Section:
         words = [i18n.breakdown_name(b, self.lang) for b in breakdowns if b != "*"]
         return name + i18n.paren(i18n.pick(self.lang, "、", ", ").join(words), self.lang)
 
-    def _when(self, m) -> str:
+    def _when(self, m) -> Markup:
+        """How the notice says when a figure is missing (Markdown the common template made)."""
         if m.period is None:
-            return self.common.render("when_edition").text
-        if m.period in ("first", "prev", "latest", "next", "last"):
-            return self.common.render(f"when_{m.period}").text
-        return self.common.render("when_period", period=Period(m.period)).text
+            r = self.common.render("when_edition")
+        elif m.period in ("first", "prev", "latest", "next", "last"):
+            r = self.common.render(f"when_{m.period}")
+        else:
+            r = self.common.render("when_period", period=Period(m.period))
+        return Markup(r.text)
 
     # ---- display
 

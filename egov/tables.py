@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from egov import i18n
-from egov.citations import source_name
+from egov.credits import source_name
 
 
 def obs_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:

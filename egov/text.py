@@ -1,16 +1,13 @@
-"""Display Markdown whose words may come from the data: the one place narrative text is escaped."""
+"""Display the narrative's Markdown: written by the project's templates, every value from the
+data in it already escaped as text (:func:`egov.markup.md`, where the narrative fills it in)."""
 
 from __future__ import annotations
 
-import html
-
 
 def markdown(text: str, metadata: dict | None = None) -> None:
-    """Display Markdown whose words may come from the data, with ``& < >`` escaped.
-
-    Markdown passes raw HTML through to the report, so a label reading ``<script>…`` would
-    run there; escaped, it is shown as the text it is. The narrative itself uses no HTML.
-    """
+    """Display Markdown written by the project, every data value in it escaped with
+    :func:`egov.markup.md` where it was filled in (the report's renderer lets raw HTML, links
+    and maths through, so a value left raw would act as markup)."""
     from IPython.display import Markdown, display
 
-    display(Markdown(html.escape(text, quote=False)), metadata=metadata)
+    display(Markdown(text), metadata=metadata)

@@ -69,6 +69,7 @@ RC = {
     "axes.edgecolor": "#999999",
     "text.color": INK,
     "axes.labelcolor": INK,
+    "text.parse_math": False,  # a '$' in a label is a dollar sign, never mathtext
 }
 
 

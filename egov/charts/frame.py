@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter
 
 from egov import data, i18n, periods, theme
-from egov.citations import source_line
+from egov.credits import source_line
 from egov.display import Chart, NoData
 from egov.facts import Period
 from egov.narrative import Text
@@ -54,7 +54,7 @@ class Captions:
 
     def __init__(self, section: str, lang: str, as_of: str, **values):
         self.lang = lang
-        self.text = Text(section, lang, {"as_of": Period(as_of), **values})
+        self.text = Text(section, lang, {"as_of": Period(as_of), **values}, target="mpl")
 
     def __call__(self, block: str, **more) -> str:
         out = self.text.render(block, **more)
@@ -65,8 +65,9 @@ class Captions:
         section template's ``chart_<id>_left_out``, else the common one)."""
         name = self(f"chart_{chart_id}_name", **more)
         own = f"chart_{chart_id}_left_out"
-        text = self.text if own in self.text else Text("common", self.lang, self.text.values)
-        return NoData(chart_id, text.render(own if own in self.text else "chart_left_out", name=name, **more).text, name)
+        md = Text(self.text.name, self.lang, self.text.values) if own in self.text else \
+            Text("common", self.lang, self.text.values)  # the sentence is Markdown, not a caption
+        return NoData(chart_id, md.render(own if own in self.text else "chart_left_out", name=name, **more).text, name)
 
 
 class Compact(Formatter):

@@ -7,7 +7,7 @@ import matplotlib.dates
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from egov import data, i18n, periods
+from egov import data, i18n, markup, periods
 from egov.charts import register
 from egov.charts.frame import Captions, Compact, at, chart, figure, hbars, label, upto, vbars
 from egov.display import Chart, NoData
@@ -32,7 +32,7 @@ def _series_panel(ax, obs, indicator, breakdowns, lang, as_of, colors, styles):
         x = list(r["date"])
         y = r["value"].astype(float).to_numpy()
         name = i18n.labels(lang)["breakdowns"][b] if b != "total" else i18n.labels(lang)["indicators"][indicator]
-        ax.plot(x, y, color=c, ls=ls, marker="o", ms=4.5, lw=1.6, label=name)
+        ax.plot(x, y, color=c, ls=ls, marker="o", ms=4.5, lw=1.6, label=markup.mpl(name))
         above = [True] * len(y)
         for k in range(len(y)):
             lower_than_neighbours = all(y[k] < y[j] for j in (k - 1, k + 1) if 0 <= j < len(y))

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from egov import data, i18n
+from egov import data, i18n, markup
 from egov.charts import register
 from egov.charts.frame import (Captions, Compact, at, breakdown_order, chart, figure, hbars, label, names,
                                rows_at, upto, wrap)
@@ -67,9 +67,10 @@ def websites_by_level(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06
         below = np.array([float(t["value"].iloc[1]) for t in trend])
         total = np.array([float(t["value"].iloc[2]) for t in trend])
         lab = i18n.labels(lang)["breakdowns"]
-        ax2.bar(x, below, color=COLORS["level=provincial_and_below"], width=0.55, label=lab["level=provincial_and_below"])
+        ax2.bar(x, below, color=COLORS["level=provincial_and_below"], width=0.55,
+                label=markup.mpl(lab["level=provincial_and_below"]))
         ax2.bar(x, central, bottom=below, color=COLORS["level=central"], width=0.55,
-                label=re.split(r"\s*[（(]", lab["level=central"])[0])
+                label=markup.mpl(re.split(r"\s*[（(]", lab["level=central"])[0]))
         for xi, t in zip(x, total):
             ax2.text(xi, t, i18n.number(t, lang), ha="center", va="bottom", fontsize=9.5, fontweight="bold")
         ax2.set_xticks(x, [i18n.period(t["period"].iloc[0], lang, short=True) for t in trend])

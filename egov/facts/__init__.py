@@ -125,17 +125,18 @@ class Change:
         self.before, self.after, self.better = before, after, better
         sign = 1 if better == "higher" else -1
         d = sign * (float(after) - float(before))
-        e = (f"({after.expr}) - ({before.expr})" if sign == 1 else f"({before.expr}) - ({after.expr})")
+        b, a = f"({before.expr})", f"({after.expr})"
+        up, down = f"{a} - {b}", f"{b} - {a}"  # the difference either way round: + and - only
         unit = "places" if before.unit == "rank" else before.unit
-        self.delta = derived(d, unit, e, before, after, period=after.period)
-        self.size = derived(abs(d), unit, f"abs({e})", before, after, period=after.period)
+        self.delta = derived(d, unit, up if sign == 1 else down, before, after, period=after.period)
+        self.size = derived(abs(d), unit, up if float(after) >= float(before) else down, before, after,
+                            period=after.period)
         self.direction = "up" if d > 0 else "down" if d < 0 else "same"
         if float(before):
             p = 100 * (float(after) - float(before)) / float(before)
-            pe = f"100 * (({after.expr}) - ({before.expr})) / ({before.expr})"
-            self.pct = derived(p, "percent", pe, before, after)
-            self.pct_size = derived(abs(p), "percent", f"abs({pe})", before, after)
-            self.ratio = derived(float(after) / float(before), None, f"({after.expr}) / ({before.expr})", before, after)
+            self.pct = derived(p, "percent", f"100 * ({up}) / {b}", before, after)
+            self.pct_size = derived(abs(p), "percent", f"100 * ({up if p >= 0 else down}) / {b}", before, after)
+            self.ratio = derived(float(after) / float(before), None, f"{a} / {b}", before, after)
 
     def claim(self, said: str) -> dict:
         """What a sentence asserts about this change, for a test to check against the data."""

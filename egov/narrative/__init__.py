@@ -17,7 +17,9 @@ one reference grammar; the templates only choose words. Rendering is strict:
   ``{% if ref("x@next") is present %}`` asks without recording a gap (for what an edition
   need not have, such as later figures).
 
-Values print with their unit by default (``{{ total }}`` → 14467个 / 14,467 websites) and
+Every value printed is escaped as text where it goes (:mod:`egov.markup`): the templates' own
+Markdown (headings, emphasis, lists) works, a label from the data never does. Values print
+with their unit by default (``{{ total }}`` → 14467个 / 14,467 websites) and
 periods as a reader writes them (``{{ total.period }}`` → 2020年6月 / June 2020). Every value
 printed and every comparison worded (``| updown``, a ranking's items) is recorded with the
 rendered text, so a test can check each against the data.
@@ -35,7 +37,9 @@ import jinja2
 from jinja2 import nodes
 from jinja2.ext import Extension
 
-from egov import i18n, refs
+from markupsafe import Markup
+
+from egov import i18n, markup, refs
 from egov.facts import Change, Gap, MissingFigure, Period, Ranking, Trend, Value
 
 TEMPLATES = Path(__file__).resolve().parent
@@ -110,8 +114,17 @@ def _number_of(x, what: str) -> float:
 
 
 def _finalize(ctx, x):
-    """How ``{{ … }}`` prints: values with their unit, periods as words, text as is; anything
-    ambiguous (a bare float, None, a change) is an error asking for a format."""
+    """How ``{{ … }}`` prints: formatted (:func:`_format`), then escaped as text for where it
+    goes (:mod:`egov.markup`: Markdown, or a matplotlib caption), so a value from the data never
+    acts as markup. Markdown the narrative made itself (:class:`markupsafe.Markup`) stays as is."""
+    if isinstance(x, Markup):
+        return str(x)
+    return ESCAPE[ctx.environment.globals["target"]](_format(ctx, x))
+
+
+def _format(ctx, x) -> str:
+    """Values with their unit, periods as words, text as is; anything ambiguous (a bare float,
+    None, a change) is an error asking for a format."""
     lang = _lang(ctx)
     if isinstance(x, jinja2.StrictUndefined):
         x._fail_with_undefined_error()
@@ -147,7 +160,7 @@ def _number(ctx, x, short: bool = False):
 @jinja2.pass_context
 def _quantity(ctx, x, unit: str | None = None):
     if isinstance(x, Value) and unit is None:
-        return _finalize(ctx, x)
+        return _format(ctx, x)
     q = x.qualifier if isinstance(x, Value) else None
     return i18n.quantity(_number_of(x, "quantity"), unit or x.unit, _lang(ctx), q)
 
@@ -243,7 +256,7 @@ def _updown(ctx, change, up: str, down: str, same: str | None = None):
 @jinja2.pass_context
 def _join(ctx, items, sep: str | None = None):
     """A list as a sentence writes it ('a、b和c' / 'a, b and c'), or joined by ``sep``."""
-    words = [_finalize(ctx, i) for i in items]
+    words = [_format(ctx, i) for i in items]
     return i18n.join(words, _lang(ctx)) if sep is None else sep.join(words)
 
 
@@ -259,8 +272,8 @@ def _capfirst(text: str) -> str:
 
 @jinja2.pass_context
 def _source(ctx, source_id):
-    """A source's short citation (:func:`egov.citations.source_name`)."""
-    from egov.citations import source_name
+    """A source's short citation (:func:`egov.credits.source_name`)."""
+    from egov.credits import source_name
 
     return source_name(str(source_id), _lang(ctx))
 
@@ -295,15 +308,20 @@ FILTERS = {"number": _number, "quantity": _quantity, "period": _period, "pct": _
            "section": _section}
 
 
+#: How a value is escaped where it goes: Markdown text, or a chart's caption.
+ESCAPE = {"md": markup.md, "mpl": markup.mpl}
+
+
 @lru_cache(maxsize=None)
-def environment(lang: str) -> jinja2.Environment:
-    """The strict Jinja environment for one language (templates, filters, finalize)."""
+def environment(lang: str, target: str = "md") -> jinja2.Environment:
+    """The strict Jinja environment for one language and target (templates, filters, finalize)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                              finalize=jinja2.pass_context(_finalize), trim_blocks=True, lstrip_blocks=True,
                              extensions=[_Paragraphs], autoescape=False, keep_trailing_newline=False)
     env.filters.update(FILTERS)
     env.tests["present"] = lambda v: not isinstance(v, Gap)  # {% if ref("x@next") is present %}
     env.globals["lang"] = i18n.check_lang(lang)
+    env.globals["target"] = target
     return env
 
 
@@ -337,11 +355,11 @@ class Text:
     ``values`` (the section's facts, ``as_of``, ``ref``). Pure: a block's text depends only on
     its values and the call, never on what was rendered before."""
 
-    def __init__(self, name: str, lang: str, values: dict):
+    def __init__(self, name: str, lang: str, values: dict, target: str = "md"):
         self.name, self.lang = name, i18n.check_lang(lang)
         self.values = dict(values)
         try:
-            self.template = environment(lang).get_template(f"{name}.{lang}.md.j2")
+            self.template = environment(lang, target).get_template(f"{name}.{lang}.md.j2")
         except jinja2.TemplateNotFound:
             known = sorted(p.name.split(".")[0] for p in TEMPLATES.glob(f"*.{lang}.md.j2"))
             raise NarrativeError(f"no template {name}.{lang}.md.j2 in {TEMPLATES}" + refs.closest(name, known)) from None

@@ -1,4 +1,4 @@
-"""Citations: a short name for each source, and the source line under a chart or table."""
+"""Credits: a short name for each source, and the source line under a chart or table."""
 
 from __future__ import annotations
 

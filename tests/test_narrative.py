@@ -207,3 +207,20 @@ def test_a_heading_stays_over_a_chart_whose_paragraphs_are_left_out(monkeypatch)
     Section("05_new_media", "zh", "2019-12").show("douyin", chart="douyin")  # earlier Douyin counts only
     Section("04_websites", "zh", "2016-12").show("levels", chart="websites_by_level")  # nothing at all
     assert shown == ["## 政务抖音号", "[douyin]"]
+
+
+def test_values_are_escaped_where_they_are_filled_in_the_templates_markdown_is_not(monkeypatch):
+    """A label from the data is text in the report (egov.markup); the template's own Markdown
+    (a heading) still works."""
+    real = data.labels
+
+    def labels(lang, *args, **kw):
+        out = real(lang, *args, **kw)
+        out["breakdowns"] = {**out["breakdowns"], "province=Shandong": {"zh": "*山东*", "en": "[Shandong](x)"}[lang]}
+        return out
+
+    monkeypatch.setattr(data, "labels", labels)
+    zh = Section("05_new_media", "zh", "2020-06").render("douyin").text
+    en = Section("05_new_media", "en", "2020-06").render("douyin").text
+    assert zh.startswith("## 政务抖音号") and "开通数量最多的省份为\\*山东\\*" in zh
+    assert "\\[Shandong\\](x) led with" in en

@@ -21,6 +21,7 @@ Importing this module is light (the standard library only): :mod:`egov.params` u
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TypeVar
 
@@ -40,6 +41,19 @@ def check_lang(lang) -> str:
         shown = repr(lang) + ("" if isinstance(lang, str) else f" (a {type(lang).__name__})")
         raise ParameterError(f"parameter 'lang' is {shown}; allowed values: " + ", ".join(map(repr, LANGS)))
     return lang
+
+
+#: Chinese characters and punctuation (CJK ideographs, radicals, symbols, full-width forms).
+CJK = re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+
+
+def written_in(text: str) -> str:
+    """The language a text from the data is written in: 'zh' if it holds any Chinese character.
+
+    >>> written_in("第45次报告"), written_in("UN E-Government Survey")
+    ('zh', 'en')
+    """
+    return "zh" if CJK.search(str(text)) else "en"
 
 
 def pick(lang: str, zh: T, en: T) -> T:
@@ -107,17 +121,27 @@ def _short(value: float, lang: str) -> tuple[str, str]:
     return (trim(v), "") if v != int(v) else (digits(v, lang), "")
 
 
+#: A value no source confirms (a garbled figure read back): said the same way wherever it is
+#: printed, in a sentence, a table or a chart label.
+RECONSTRUCTED = {"zh": "推断值，未经核实", "en": "unverified reconstruction"}
+
+
 def number(value: float, lang: str, qualifier: str | None = None, short: bool = False) -> str:
-    """A number as a reader writes it: 1.26亿 / 126 million; 360多万 / more than 3.6 million.
+    """A number as a reader writes it: 1.26亿 / 126 million; 360多万 / more than 3.6 million;
+    a reconstruction says so.
 
     >>> number(14467, "en"), number(14467, "zh"), number(0.7948, "en"), number(1000, "zh", "at_least")
     ('14,467', '14467', '0.7948', '1000多')
     >>> number(140837, "zh", short=True), number(140837, "en", short=True)
     ('14.08万', '140,837')
+    >>> number(82216, "en", "reconstructed"), number(82216, "zh", "reconstructed")
+    ('82,216 (unverified reconstruction)', '82216（推断值，未经核实）')
     """
     check_lang(lang)
     n, suffix = (_short if short else _scaled)(value, lang)
     q = qualifier if isinstance(qualifier, str) else None
+    if q == "reconstructed":
+        return n + suffix + paren(RECONSTRUCTED[lang], lang)
     if lang == "zh":
         return f"{n}多{suffix}" if q == "at_least" else ("约" if q == "approx" else "") + n + suffix
     return {"at_least": "more than ", "approx": "about "}.get(q, "") + n + suffix
@@ -195,7 +219,8 @@ def period(p: str, lang: str, short: bool = False) -> str:
 #: How an observation's status and qualifier read in a table.
 _STATUS = {"reported": ("引用", "reported"), "derived": ("推算", "derived"),
            "corrected": ("更正", "corrected"), "gap": ("缺失", "gap")}
-_QUALIFIER = {"at_least": ("至少", "at least"), "approx": ("约", "about")}
+_QUALIFIER = {"at_least": ("至少", "at least"), "approx": ("约", "about"),
+              "reconstructed": (RECONSTRUCTED["zh"], RECONSTRUCTED["en"])}
 
 
 def status(s: str, lang: str) -> str:
@@ -269,11 +294,15 @@ def quantity(value: float, unit: str, lang: str, qualifier: str | None = None) -
     ('第45位', '45th', '66.39%')
     >>> quantity(20, "places", "zh"), quantity(20, "places", "en"), quantity(1, "sites", "en")
     ('20位', '20 places', '1 website')
+    >>> quantity(82216, "accounts", "en", "reconstructed")
+    '82,216 accounts (unverified reconstruction)'
     """
     check_lang(lang)
     kind = _units().loc[unit, "kind"]
     if kind == "rank":
         return rank(value, lang)
+    if qualifier == "reconstructed":  # the unit stays with its number: 82,216 accounts (…)
+        return quantity(value, unit, lang) + paren(RECONSTRUCTED[lang], lang)
     n = number(value, lang, qualifier)
     word = unit_word(unit, lang)
     if kind in ("share", "growth", "index"):

@@ -143,11 +143,11 @@ class Section:
             text.markdown(body, metadata={"egov_narrative": {"block": block, "figures": r.figures,
                                                              "claims": r.claims}})
         for c in shown:
-            display.show(c, self.notebook)
+            display.show(c, self.notebook, self.lang)
         for table_id in (table,) if isinstance(table, str) else table:
             t = (notes.edition_figures(self.obs, self.lang, self.as_of) if table_id == "figures"
                  else notes.TABLES[table_id](self.lang))
-            display.show_table(t.frame, self.notebook, t.table_id, t.source)
+            display.show_table(t.frame, self.notebook, t.table_id, t.source, self.lang)
 
 
 __all__ = ["Section", "MissingFigure"]

@@ -16,7 +16,7 @@ from egov.theme import BLUE, MUTED, ORANGE, SKY
 def platform_reach(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -> Chart | NoData:
     """National platform reach: real-name registered users, visitors, page views at as_of."""
     say = Captions("platform", lang, as_of)
-    ids = ["platform_registered_users", "platform_visitors", "platform_page_views"]
+    ids = ["platform_registered_users", "platform_visits", "platform_page_views"]
     rows = pd.concat([at(data.select(obs, i), as_of) for i in ids])
     if rows.empty:
         return say.nodata("platform_reach")

@@ -8,5 +8,5 @@ from egov.facts import Query, change, ratio
 def facts(q: Query) -> dict:
     return {
         "users_growth": change(q("online_gov_service_users@first"), q("online_gov_service_users@latest")),
-        "pages_per_visitor": ratio(q("platform_page_views"), q("platform_visitors")),
+        "pages_per_visitor": ratio(q("platform_page_views"), q("platform_visits")),
     }

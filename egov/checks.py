@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from egov import data, refs
+from egov import data, i18n, refs
 from egov.i18n import pick
 from egov.schema import UNSIGNED_NUMBER, parse_number
 from egov.source import DATA_DIR
@@ -187,7 +187,7 @@ def in_words(left: float, op: str, right: float, tolerance: float, passed: bool,
     >>> in_words(14467, "==", 14467, 0, True, "en"), in_words(14467, "==", 14467, 0, True, "zh")
     ('both sides are 14,467', '两边均为14467')
     >>> in_words(6.22797, "==", 6.2, 0.05, True, "en")
-    '6.228 against 6.2: within the 0.05 allowed for rounding'
+    '6.228 against 6.2: within the 0.05 allowed'
     >>> in_words(14474, "<", 17962, 0, True, "zh")
     '14474小于17962'
     """
@@ -200,7 +200,7 @@ def in_words(left: float, op: str, right: float, tolerance: float, passed: bool,
         return pick(lang, f"两边均为{a}", f"both sides are {a}")
     gap, allowed = _num(abs(left - right), lang), _num(tolerance, lang)
     if passed:
-        return pick(lang, f"{a}与{b}之差在舍入允许的{allowed}以内", f"{a} against {b}: within the {allowed} allowed for rounding")
+        return pick(lang, f"{a}与{b}之差在允许的{allowed}以内", f"{a} against {b}: within the {allowed} allowed")
     if tolerance:
         return pick(lang, f"{a}与{b}相差{gap}，超出允许的{allowed}", f"{a} against {b}: {gap} apart, more than the {allowed} allowed")
     return pick(lang, f"{a}与{b}不相等", f"{a} against {b}: not equal")
@@ -236,23 +236,28 @@ def _balanced(text: str) -> bool:
 
 
 def _table_rule(rule_id: str, zh: str, en: str):
-    """A rule over whole tables: the function returns (passed, detail, detail in Chinese), the
-    detail in English doubling as the reader's words; its description comes from here, and an
-    input the data lacks makes it FAIL with the reason instead of raising."""
+    """A rule over whole tables: the function returns (passed, detail, said), ``said`` the
+    outcome in the reader's words as a (Chinese, English) pair; the description comes from
+    here, and an input the data lacks makes it FAIL with the reason instead of raising."""
     def wrap(fn):
         @functools.wraps(fn)
         def result(*tables, lang: str) -> Result:
             try:
-                passed, detail, detail_zh = fn(*tables)
+                passed, detail, said = fn(*tables)
             except KeyError as err:
                 passed, detail = False, f"missing input: {err.args[0]}"
-                detail_zh = f"缺少数据：{err.args[0]}"
+                said = (f"缺少数据：{err.args[0]}", f"a figure is missing: {err.args[0]}")
             except (TypeError, ValueError, ArithmeticError) as err:
                 passed, detail = False, f"cannot be checked: {type(err).__name__}: {err}"
-                detail_zh = f"无法检查：{type(err).__name__}: {err}"
-            return Result(rule_id, pick(lang, zh, en), bool(passed), detail, pick(lang, detail_zh, detail))
+                said = (f"无法检查：{err}", f"cannot be checked: {err}")
+            return Result(rule_id, pick(lang, zh, en), bool(passed), detail, pick(lang, *said))
         return result
     return wrap
+
+
+def _listed(bad: list[str], zh: str, en: str) -> tuple[str, str]:
+    """The reader's words for a whole-table rule: what disagrees, else what was found to agree."""
+    return ("；".join(bad), "; ".join(bad)) if bad else (zh, en)
 
 
 @_table_rule("un_ranks_agree_with_values", "联合国EGDI：各期排名与指数值一致", "UN EGDI: in every survey, ranks agree with values")
@@ -265,7 +270,8 @@ def _un_ranks(egdi: pd.DataFrame):
         if worse.any():
             bad.append(f"{year}: {int(worse.sum())} inversions")
     n = egdi["year"].nunique()
-    return not bad, "; ".join(bad) or f"{n} surveys, no inversions", "；".join(bad) or f"{n}期调查均无排名倒挂"
+    return (not bad, "; ".join(bad) or f"{n} surveys, no inversions",
+            _listed(bad, f"{n}期调查中，指数较高的国家排名从不靠后", f"in all {n} surveys, a higher index never has a worse rank"))
 
 
 @_table_rule("un_egdi_is_mean", "联合国EGDI：2014年起EGDI等于三项分指数的平均值", "UN EGDI: from 2014, the EGDI is the mean of the OSI, HCI and TII")
@@ -273,11 +279,14 @@ def _un_mean(egdi: pd.DataFrame):
     """From 2014 the EGDI is the mean of OSI, HCI and TII (to the data's rounding)."""
     d = egdi[(egdi["year"] >= 2014)].dropna(subset=["egdi", "osi", "hci", "tii"])
     if d.empty:
-        return False, "no survey from 2014 on with all four indices", "2014年起没有四项指数齐全的调查"
+        return False, "no survey from 2014 on with all four indices", ("2014年起没有四项指数齐全的调查",
+                                                                          "no survey from 2014 on has all four indices")
     diff = (d["egdi"] - (d["osi"] + d["hci"] + d["tii"]) / 3).abs()
     worst = d.loc[diff.idxmax()]
+    where = {lang: f"{i18n.country_name(worst['iso3'], lang)}, {worst['year']}" for lang in i18n.LANGS}
     return (diff.max() <= 1e-4, f"{len(d)} rows, largest difference {diff.max():.2g} ({worst['iso3']} {worst['year']})",
-            f"{len(d)}行，最大差值{diff.max():.2g}（{worst['iso3']}，{worst['year']}年）")
+            (f"{len(d)}个国家和年份，最大差值为{diff.max():.6f}（{where['zh']}年）".replace(", ", "，"),
+             f"{len(d):,} countries and years; the largest difference is {diff.max():.6f} ({where['en']})"))
 
 
 @_table_rule("un_china_rows_agree", "联合国EGDI：全部国家表中的中国数据与经新闻核对的中国表一致",
@@ -288,7 +297,8 @@ def _china_rows_agree(egdi: pd.DataFrame, china: pd.DataFrame):
     bad = [f"{r.year} {col}" for r in china.itertuples() for col, other in
            (("egdi", "egdi"), ("osi", "osi"), ("hci", "hci"), ("tii", "tii"), ("egdi_rank", "rank"))
            if not abs(float(getattr(r, col)) - float(all_rows.loc[r.year, other])) <= 1e-9]
-    return not bad, "; ".join(bad) or f"{len(china)} surveys × 5 values agree", "；".join(bad) or f"{len(china)}期调查×5个数值均一致"
+    return (not bad, "; ".join(bad) or f"{len(china)} surveys × 5 values agree",
+            _listed(bad, f"{len(china)}期调查的5个数值全部一致", f"all 5 values agree in each of the {len(china)} surveys"))
 
 
 @_table_rule("article_matches_un", "文章的EGDI及排名与联合国数据一致", "The article's EGDI and ranks match the UN data")
@@ -297,7 +307,8 @@ def _article_matches_un(obs: pd.DataFrame, egdi: pd.DataFrame):
     pairs = [(ind, int(p), data.value(obs, ind, period=p), china.loc[int(p), col])
              for ind, col in (("egdi", "egdi"), ("egdi_rank", "rank")) for p in ("2018", "2020")]
     bad = [f"{i} {p}: article {a:g}, UN {u:g}" for i, p, a, u in pairs if not abs(a - float(u)) <= 1e-4]
-    return not bad, "; ".join(bad) or f"{len(pairs)} values agree", "；".join(bad) or f"{len(pairs)}个数值均一致"
+    return (not bad, "; ".join(bad) or f"{len(pairs)} values agree",
+            _listed(bad, f"{len(pairs)}个数值全部一致", f"all {len(pairs)} values agree"))
 
 
 @_table_rule("sources_agree", "文章与参考来源对同一统计的数值一致", "The article and reference sources agree where both state a figure")
@@ -308,7 +319,8 @@ def _sources_agree(obs: pd.DataFrame):
     both = d[d["origin"] == "article"].merge(d[d["origin"] == "reference"], on=key, suffixes=("_a", "_r"))
     bad = both[(both["value_a"] - both["value_r"]).abs() > 1e-9]
     diff = "; ".join(f"{r.indicator_id}[{r.breakdown}]@{r.period}: {r.value_a:g} vs {r.value_r:g}" for r in bad.itertuples())
-    return bad.empty, diff or f"{len(both)} shared figures agree", diff or f"两方都给出的{len(both)}个数字均一致"
+    return (bad.empty, diff or f"{len(both)} shared figures agree",
+            _listed([diff] if diff else [], f"两方都给出的{len(both)}个数字全部一致", f"the {len(both)} figures both give agree"))
 
 
 @_table_rule("derived_values_recompute", "每个推算或更正的数值都由其规则重新计算",
@@ -330,7 +342,8 @@ def _derived_have_rules(obs: pd.DataFrame, rules: pd.DataFrame):
             bad.append(f"{r.indicator_id}[{r.breakdown}]@{r.period}: rule {r.rule} cannot prove it: its two "
                        "sides are the same expression, so it always holds")
     n = int(obs["status"].isin(["derived", "corrected"]).sum())
-    return not bad, "; ".join(bad) or f"{n} values, each checked by its rule", "；".join(bad) or f"{n}个数值均经其规则核验"
+    return (not bad, "; ".join(bad) or f"{n} values, each checked by its rule",
+            _listed(bad, f"{n}个数值全部由其规则重新算出", f"each of the {n} values is recomputed by its rule"))
 
 
 def run(data_dir: Path = DATA_DIR, lang: str = "en") -> list[Result]:

@@ -20,9 +20,7 @@ def source_name(source_id: str, lang: str) -> str:
     s = _sources().loc[source_id]
     publisher, date = _str(s["publisher"]), _str(s["date"])
     if _str(s["raw_file"]) == "article" and publisher:
-        zh, _, en = publisher.partition(" (")
-        name = pick(lang, zh, en.rstrip(")") or zh)
-        return name + paren(date[:4] if date else "", lang)
+        return pick(lang, *publisher_names(publisher)) + paren(date[:4] if date else "", lang)
     return _head(str(s[f"title_{lang}"]))
 
 
@@ -50,18 +48,29 @@ def source_title(source_id: str, lang: str) -> tuple[str, str | None]:
     return str(s[f"title_{lang}"]), (None if written_in(original) == lang else original)
 
 
-def publisher(name, lang: str) -> str:
-    """A publisher as ``sources.csv`` writes it, '中文名 (English name)', in ``lang``: the
-    Chinese name in Chinese, the English name first in English ('' when there is none).
+def publisher_names(name) -> tuple[str, str]:
+    """A publisher as ``sources.csv`` writes it, '中文名 (English name)', as (Chinese, English);
+    a name in one language only is both.
 
-    >>> publisher("中国互联网络信息中心 (CNNIC)", "en"), publisher("中国互联网络信息中心 (CNNIC)", "zh")
-    ('CNNIC (中国互联网络信息中心)', '中国互联网络信息中心')
+    >>> publisher_names("中国互联网络信息中心 (CNNIC)"), publisher_names("United Nations DESA")
+    (('中国互联网络信息中心', 'CNNIC'), ('United Nations DESA', 'United Nations DESA'))
     """
     name = _str(name) or ""
     zh, found, en = name.partition(" (")
     if not found or written_in(zh) != "zh":
-        return name
-    return pick(lang, zh, f"{en.rstrip(')')} ({zh})")
+        return name, name
+    return zh, en.rstrip(")")
+
+
+def publisher(name, lang: str) -> str:
+    """A publisher in ``lang``: the Chinese name in Chinese; in English the English name, the
+    Chinese one after it in brackets.
+
+    >>> publisher("中国互联网络信息中心 (CNNIC)", "en"), publisher("中国互联网络信息中心 (CNNIC)", "zh")
+    ('CNNIC (中国互联网络信息中心)', '中国互联网络信息中心')
+    """
+    zh, en = publisher_names(name)
+    return pick(lang, zh, en if en == zh else f"{en} ({zh})")
 
 
 def _str(x) -> str | None:

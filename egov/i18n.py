@@ -162,6 +162,39 @@ def times(value: float, lang: str, decimals: int = 1) -> str:
     return pick(lang, f"{float(value):.{decimals}f}倍", f"{float(value):.{decimals}f} times")
 
 
+_FOLD = {2: "doubled", 3: "tripled", 4: "quadrupled"}
+_NUMBERS = {5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+
+
+def _folded(n: int) -> str:
+    return _FOLD.get(n) or f"increased {_NUMBERS.get(n, str(n))}{'fold' if n in _NUMBERS else '-fold'}"
+
+
+def multiple(ratio: float, lang: str) -> str:
+    """How a series grew, from the ratio of its last value to its first, as an editor says it:
+    'nearly tripled' (2.9), 'more than tripled' (3.2), 'doubled' (2.02); below 1.95 the change
+    in percent. In Chinese the ratio itself: '增至原来的2.9倍'.
+
+    >>> multiple(2.9, "en"), multiple(3.23, "en"), multiple(2.02, "en"), multiple(6.5, "en")
+    ('nearly tripled', 'more than tripled', 'doubled', 'increased more than sixfold')
+    >>> multiple(1.5, "en"), multiple(0.8, "en"), multiple(2.9, "zh")
+    ('grew by 50%', 'fell by 20%', '增至原来的2.9倍')
+    """
+    r = float(ratio)
+    if lang == "zh":
+        return f"{'增至' if r >= 1 else '降至'}原来的{r:.1f}倍"
+    if r < 1.95:
+        return f"{'grew' if r >= 1 else 'fell'} by {abs(r - 1) * 100:.0f}%"
+    whole = int(r)
+    if r - whole < 0.05:
+        return _folded(whole)
+    if whole + 1 - r <= 0.2:
+        word = _folded(whole + 1)
+        return word.replace("increased ", "increased nearly ") if word.startswith("increased") else "nearly " + word
+    word = _folded(whole)
+    return word.replace("increased ", "increased more than ") if word.startswith("increased") else "more than " + word
+
+
 def ordinal(n: int, lang: str) -> str:
     """'第45' / '45th' (the English suffix from CLDR's ordinal plural rules)."""
     if lang == "zh":

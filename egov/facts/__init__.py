@@ -162,6 +162,15 @@ def share(part: Value | Gap, whole: Value | Gap) -> Value | Gap:
                    part, whole, period=whole.period)
 
 
+def add(*values: Value | Gap) -> Value | Gap:
+    """The sum of values in one unit (parts adding up to a whole), as a derived value."""
+    if not present(*values):
+        return gaps(*values)
+    last = max((v.period for v in values if v.period), key=periods.key, default=None)
+    return derived(sum(float(v) for v in values), values[0].unit, " + ".join(f"({v.expr})" for v in values),
+                   *values, period=last)
+
+
 def ratio(a: Value | Gap, b: Value | Gap) -> Value | Gap:
     """``a`` per ``b``, a bare number (printed with ``| times`` or ``| number``)."""
     if not present(a, b):
@@ -229,6 +238,14 @@ def corrections(q: "Query") -> list[dict]:
     rows = q.obs[(q.obs["status"] == "corrected") & by]
     rows = rows.sort_values(["indicator_id", "breakdown", "period"])
     return [{"value": _value(r), "printed": r["printed"], "rule": r["rule"]} for r in rows.to_dict("records")]
+
+
+def relabelled(obs) -> list[dict]:
+    """Values reported as printed under a label that says less than what they count, each with
+    the rule that shows what they are (the article's 901 'State Council' websites: CNNIC's
+    label for the central level, www.gov.cn included)."""
+    rows = obs[(obs["status"] == "reported") & obs["rule"].notna()]
+    return [{"value": _value(r), "rule": r["rule"]} for r in rows.to_dict("records")]
 
 
 class Query:

@@ -271,8 +271,15 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
     return data.labels(check_lang(lang))
 
 
-def breakdown_name(breakdown: str, lang: str) -> str:
-    return labels(lang)["breakdowns"].get(breakdown, breakdown)
+def breakdown_name(breakdown: str, lang: str, sentence: bool = False) -> str:
+    """A breakdown's label; inside an English sentence lower-cased like a common noun
+    ('prefecture level and below'), never a place's name ('Shandong').
+
+    >>> breakdown_name("level=municipal_and_below", "en", sentence=True), breakdown_name("province=Shandong", "en", True)
+    ('prefecture level and below', 'Shandong')
+    """
+    name = labels(lang)["breakdowns"].get(breakdown, breakdown)
+    return in_sentence(name, lang) if sentence and not breakdown.startswith("province=") else name
 
 
 def section_name(section: str, lang: str) -> str:
@@ -295,9 +302,10 @@ def in_sentence(name: str, lang: str) -> str:
 def indicator_name(indicator: str, breakdown: str, lang: str, sentence: bool = False) -> str:
     """'政府网站数量（中央…）' / 'Government websites (Central…)'; lower-cased inside an English sentence."""
     name = labels(lang)["indicators"][indicator]
+    name = in_sentence(name, lang) if sentence else name
     if breakdown not in ("total", "*"):
-        name += paren(breakdown_name(breakdown, lang), lang)
-    return in_sentence(name, lang) if sentence else name
+        name += paren(breakdown_name(breakdown, lang, sentence), lang)
+    return name
 
 
 @lru_cache(maxsize=2)

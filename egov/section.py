@@ -114,7 +114,7 @@ class Section:
         name = i18n.indicator_name(indicator, "total", self.lang, sentence=True)
         if breakdowns == ["total"] or breakdowns == ["*"]:
             return name
-        words = [i18n.breakdown_name(b, self.lang) for b in breakdowns if b != "*"]
+        words = [i18n.breakdown_name(b, self.lang, sentence=True) for b in breakdowns if b != "*"]
         return name + i18n.paren(i18n.pick(self.lang, "、", ", ").join(words), self.lang)
 
     def _when(self, m) -> Markup:

@@ -149,6 +149,15 @@ def change(before: Value | Gap, after: Value | Gap, better: str = "higher") -> C
     return Change(before, after, better) if present(before, after) else gaps(before, after)
 
 
+def over_time(q: "Query", text: str) -> Change | Gap | None:
+    """The change of a figure from its first value to its latest by the edition; ``None`` when
+    both are the same observation (one value so far: no change to speak of)."""
+    first, latest = q(f"{text}@first"), q(f"{text}@latest")
+    if present(first, latest) and first.period == latest.period:
+        return None
+    return change(first, latest)
+
+
 def compare(x: Value | Gap, than: Value | Gap) -> Change | Gap:
     """``x`` against ``than``: ``direction`` is ``"up"`` when x is the larger."""
     return change(than, x)

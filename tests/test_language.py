@@ -79,6 +79,7 @@ def test_the_english_pages_mark_what_they_quote(built_reports):
     page = (built_reports / "en" / "04_websites.html").read_text(encoding="utf-8")
     assert '<span lang="zh">12114467个</span>' in page  # a correction's text as printed
     assert '<span lang="zh">国务院部门及其内设、垂直管理机构</span>' in page  # CNNIC's label, in the template
+    assert "<code>websites_levels_sum</code>" in page  # a rule id as code, no backslash in sight
     notes = (built_reports / "en" / "07_data_notes.html").read_text(encoding="utf-8")
     assert ('CNNIC, 44th Statistical Report on Internet Development in China (August 2019) '
             '(<span lang="zh">第44次《中国互联网络发展状况统计报告》</span>)') in notes

@@ -271,6 +271,12 @@ def _country(ctx, iso3):
     return i18n.country_name(str(iso3), _lang(ctx))
 
 
+def _code(text) -> Markup:
+    """A name from the data as a Markdown code span (a rule id): escaped for a code span, where
+    a backslash would show (:func:`egov.markup.code`)."""
+    return Markup(markup.code(str(text)))
+
+
 def _capfirst(text: str) -> str:
     """The first letter upper case, the rest as it is (Jinja's capitalize lowers the rest)."""
     return text[:1].upper() + text[1:]
@@ -310,7 +316,7 @@ def _rule(ctx, rule_id):
 FILTERS = {"number": _number, "quantity": _quantity, "period": _period, "pct": _pct, "pp": _pp,
            "times": _times, "multiple": _multiple, "dec": _dec, "rank": _rank, "ordinal": _ordinal, "name": _name,
            "breakdown": _breakdown, "updown": _updown, "join": _join, "country": _country, "rule": _rule,
-           "capfirst": _capfirst, "lowerfirst": _lowerfirst, "source": _source, "index": _index,
+           "capfirst": _capfirst, "code": _code, "lowerfirst": _lowerfirst, "source": _source, "index": _index,
            "section": _section}
 
 

@@ -272,14 +272,16 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
 
 
 def breakdown_name(breakdown: str, lang: str, sentence: bool = False) -> str:
-    """A breakdown's label; inside an English sentence lower-cased like a common noun
-    ('prefecture level and below'), never a place's name ('Shandong').
+    """A breakdown's label; inside a sentence without brackets of its own, and in English
+    lower-cased like a common noun ('prefecture level and below'), never a place's name.
 
-    >>> breakdown_name("level=municipal_and_below", "en", sentence=True), breakdown_name("province=Shandong", "en", True)
-    ('prefecture level and below', 'Shandong')
+    >>> breakdown_name("level=central", "en", sentence=True), breakdown_name("province=Shandong", "en", True)
+    ('central level with www.gov.cn', 'Shandong')
     """
     name = labels(lang)["breakdowns"].get(breakdown, breakdown)
-    return in_sentence(name, lang) if sentence and not breakdown.startswith("province=") else name
+    if not sentence:
+        return name
+    return _unbracketed(name if breakdown.startswith("province=") else in_sentence(name, lang))
 
 
 def section_name(section: str, lang: str) -> str:
@@ -300,12 +302,22 @@ def in_sentence(name: str, lang: str) -> str:
 
 
 def indicator_name(indicator: str, breakdown: str, lang: str, sentence: bool = False) -> str:
-    """'政府网站数量（中央…）' / 'Government websites (Central…)'; lower-cased inside an English sentence."""
+    """'政府网站数量（中央…）' / 'Government websites (Central…)'; lower-cased inside an English sentence.
+
+    >>> indicator_name("gov_websites", "level=central", "en", sentence=True)
+    'government websites (central level with www.gov.cn)'
+    """
     name = labels(lang)["indicators"][indicator]
     name = in_sentence(name, lang) if sentence else name
     if breakdown not in ("total", "*"):
-        name += paren(breakdown_name(breakdown, lang, sentence), lang)
+        name += paren(_unbracketed(breakdown_name(breakdown, lang, sentence)), lang)
     return name
+
+
+def _unbracketed(label: str) -> str:
+    """A label's own aside without brackets, for use inside brackets: 'Central level (with
+    www.gov.cn)' → 'Central level with www.gov.cn', '中央层级（含中国政府网）' → '中央层级，含中国政府网'."""
+    return re.sub(r"（(.*)）$", r"，\1", re.sub(r"\s*\((.*)\)$", r" \1", label))
 
 
 @lru_cache(maxsize=2)

@@ -147,6 +147,8 @@ COLORS = {
     "china": "#d55e00",       # China, against its peers
     "rest": "#e3e3e3",        # the rest of a whole, behind a share
     "gap": "#f0f0f0",         # a span the data has no figure for
+    "ink": INK,               # text, and the line marking the edition
+    "guide": SUBTLE,          # what guides the eye: a waterfall's steps, a cut axis's mark
     # administrative levels
     "level=govcn": "#08306b", "level=central": "#08519c", "level=state_council": "#2171b5",
     "level=provincial": "#4292c6", "level=provincial_and_below": "#6baed6",

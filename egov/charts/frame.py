@@ -147,8 +147,8 @@ _UN_COLUMNS = ("egdi", "osi", "hci", "tii", "epart", "rank")
 
 def alt_text(title: str, rows: pd.DataFrame, lang: str, as_of: str) -> str:
     """A short description of the chart for readers who cannot see it: its title, then each
-    series drawn with its key numbers (a long series: its first value, the edition's and the
-    one before it, and its last), all from the rows drawn.
+    series drawn with its key numbers (a series of more than four: its first value, the
+    edition's and the one before it, and its last), all from the rows drawn.
 
     >>> rows = pd.DataFrame({"indicator_id": ["gov_websites"] * 2, "breakdown": ["total"] * 2,
     ...                      "period": ["2019-12", "2020-06"], "value": [14474.0, 14467.0],
@@ -156,22 +156,38 @@ def alt_text(title: str, rows: pd.DataFrame, lang: str, as_of: str) -> str:
     >>> alt_text("Government websites", rows, "en", "2020-06")
     'Chart: Government websites. Government websites: 14,474 websites in December 2019, 14,467 websites in June 2020.'
     """
+    comma, stop = i18n.pick(lang, "，", ", "), i18n.pick(lang, "。", ". ")
     parts = []
+    un = rows["indicator_id"].isin(_UN_COLUMNS)
+    if un.all() and rows["period"].nunique() == 1:  # one survey: each country with its indices
+        for iso3, r in rows.groupby("breakdown", sort=False):
+            said = [f"{_un_name(i, lang)} {_un_value(i, v, lang)}" for i, v in zip(r["indicator_id"], r["value"])]
+            parts.append(i18n.country_name(iso3, lang) + i18n.pick(lang, "：", ": ") + comma.join(said))
+        parts[0] = i18n.period(str(rows["period"].iloc[0]), lang) + i18n.pick(lang, "，", ": ") + parts[0]
+        return i18n.pick(lang, "图：", "Chart: ") + title.replace("\n", " ") + stop + stop.join(parts) + stop.strip()
     for (ind, brk), r in rows.groupby(["indicator_id", "breakdown"], sort=False):
         ps = sorted(r["period"].astype(str), key=periods.key)
-        keep = {ps[0], ps[-1]} | {p for p in (periods.select(ps, as_of), periods.select(ps, as_of, "prev")) if p}
+        keep = set(ps) if len(ps) <= 4 else \
+            {ps[0], ps[-1]} | {p for p in (periods.select(ps, as_of), periods.select(ps, as_of, "prev")) if p}
         r = r.assign(period=r["period"].astype(str)).set_index("period").loc[[p for p in ps if p in keep]]
         if ind in _UN_COLUMNS:
-            name = i18n.country_name(brk, lang) + " " + (i18n.pick(lang, "排名", "rank") if ind == "rank" else ind.upper())
-            values = [(i18n.rank(int(v), lang) if ind == "rank" else f"{float(v):.4f}", p) for p, v in r["value"].items()]
+            name = i18n.country_name(brk, lang) + " " + _un_name(ind, lang)
+            values = [(_un_value(ind, v, lang), p) for p, v in r["value"].items()]
         else:
             name = i18n.indicator_name(ind, brk, lang)
             values = [(i18n.quantity(v["value"], v["unit"], lang, v["qualifier"] if isinstance(v["qualifier"], str) else None), p)
                       for p, v in r.iterrows()]
         said = [i18n.pick(lang, f"{i18n.period(p, lang)}{v}", f"{v} in {i18n.period(p, lang)}") for v, p in values]
-        parts.append(name + i18n.pick(lang, "：", ": ") + i18n.pick(lang, "，", ", ").join(said))
-    return i18n.pick(lang, "图：", "Chart: ") + title.replace("\n", " ") + i18n.pick(lang, "。", ". ") + \
-        i18n.pick(lang, "。", ". ").join(parts) + i18n.pick(lang, "。", ".")
+        parts.append(name + i18n.pick(lang, "：", ": ") + comma.join(said))
+    return i18n.pick(lang, "图：", "Chart: ") + title.replace("\n", " ") + stop + stop.join(parts) + stop.strip()
+
+
+def _un_name(col: str, lang: str) -> str:
+    return i18n.pick(lang, "排名", "rank") if col == "rank" else col.upper()
+
+
+def _un_value(col: str, v, lang: str) -> str:
+    return i18n.rank(int(v), lang) if col == "rank" else f"{float(v):.4f}"
 
 
 def paint(artists, meanings) -> None:

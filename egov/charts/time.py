@@ -149,7 +149,7 @@ def edition(ax, as_of: str, lang: str) -> float:
     """Mark the edition: a dotted line at its date, named at the foot of the axes; the line
     stops short of the top, where gaps are named."""
     at = x(as_of)
-    ax.axvline(at, ymax=0.8, color=INK, lw=0.9, ls=(0, (1, 2)), zorder=1)
+    ax.axvline(at, ymax=0.8, color=INK, lw=0.9, ls=(0, (1, 2)), zorder=1, gid="edition")
     ax.text(at, 0.015, " " + i18n.pick(lang, "本报告", "this report"), transform=ax.get_xaxis_transform(),
             ha="left", va="bottom", fontsize=7.5, color=INK)
     return at

@@ -81,7 +81,8 @@ def websites_by_level(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06
         ax2.set_title(i18n.pick(lang, "总数变化", "Total over time"), loc="left", fontsize=10)
         rows.extend(trend)
     rows = pd.concat(rows).drop_duplicates(["breakdown", "period"])
-    return chart("websites_by_level", fig, lang, say, rows)
+    key = rows[rows["breakdown"].isin([*parts.get("breakdown", []), "total"])]  # the alt text: levels, totals
+    return chart("websites_by_level", fig, lang, say, rows, alt_rows=key)
 
 
 @register()
@@ -107,15 +108,18 @@ def website_columns(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06")
                 r = lev[(lev["period"] == per) & (lev["breakdown"] == b)]
                 xpos = j - 0.4 + w * (k + 0.5)
                 if r.empty:
-                    ax1.text(xpos, 0, i18n.pick(lang, "无数据", "n/a"), ha="center", va="bottom", fontsize=7.5, color=SUBTLE)
+                    ax1.annotate(i18n.pick(lang, "无数据", "n/a"), (xpos, 0), xytext=(0, 3), textcoords="offset points",
+                                 ha="center", va="bottom", fontsize=7.5, color=SUBTLE)
                     continue
                 v = float(r["value"].iloc[0])
                 paint(ax1.bar(xpos, v, width=w * 0.86, label=i18n.period(per, lang, short=True)), [kind])
-                ax1.text(xpos, v, i18n.number(v, lang, short=True), ha="center", va="bottom", fontsize=8)
+                ax1.annotate(i18n.number(v, lang, short=True), (xpos, v), xytext=(0, 2), textcoords="offset points",
+                             ha="center", va="bottom", fontsize=8, color=INK)
         lab = i18n.labels(lang)["breakdowns"]
         ax1.set_xticks(range(len(present)), [i18n.pick(lang, "各级合计", "All levels") if b == "total" else lab[b]
                                              for b in present])
         ax1.yaxis.set_major_formatter(Compact(lang))
+        ax1.set_xlim(-0.55, len(present) - 0.45)
         ax1.set_ylim(0, float(lev["value"].max()) * 1.22)
         ax1.grid(axis="x", visible=False)
         handles, labels_ = ax1.get_legend_handles_labels()
@@ -143,7 +147,8 @@ def website_columns(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06")
     else:
         ax2.axis("off")
     rows = pd.concat(rows).drop_duplicates(["indicator_id", "breakdown", "period"])
-    return chart("website_columns", fig, lang, say, rows)
+    key = rows[~(rows["indicator_id"].eq("gov_website_columns") & rows["breakdown"].str.startswith("type="))]
+    return chart("website_columns", fig, lang, say, rows, alt_rows=key)
 
 
 @register()

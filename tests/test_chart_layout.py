@@ -14,30 +14,21 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from egov import charts, data, display, theme, un
+from egov import charts, display, theme
 from egov.charts import new_media, time
+from tests.test_charts import LANGS, _close_figures, egdi, make, sections  # noqa: F401 (fixtures)
 
-LANGS = ("zh", "en")
 #: The article's edition and others that draw the charts with other data (`egov editions`).
 EDITIONS = ("2020-06", "2019-12", "2018-12", "2016-12", "2023-03")
-SECTIONS = ("platform", "capability", "sharing", "websites", "new_media")
 
 
 @pytest.fixture(scope="module")
-def inputs():
-    return {s: data.observations(section=s) for s in SECTIONS}, data.un_egdi()
+def inputs(sections, egdi):
+    return sections, egdi
 
 
 def draw(chart_id, lang, as_of, inputs):
-    obs, egdi = inputs
-    c = charts.CHARTS[chart_id]
-    return charts.make(chart_id, lang, as_of, obs=obs.get(c.section), egdi=egdi, peers=un.DEFAULT_PEERS)
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
+    return make(chart_id, lang, *inputs, as_of=as_of)
 
 
 # --------------------------------------------------------------------------- what is drawn where

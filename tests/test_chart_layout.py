@@ -255,3 +255,22 @@ def test_the_colour_check_sees_a_colour_by_position(inputs, monkeypatch):
     chart = draw("homepage_updates", "en", "2020-06", inputs)
     assert any(m == "level=county" and c != theme.color("level=county") for m, c in _painted(chart.fig))
     monkeypatch.setattr(frame, "paint", real)
+
+
+#: Colour words a caption may use, and the registry colour each must then be drawn in.
+COLOUR_WORDS = {"grey": "earlier", "灰色": "earlier"}
+OTHER_COLOUR_WORDS = ("red", "orange", "blue", "green", "purple", "红", "橙", "蓝", "绿", "紫")
+
+
+@pytest.mark.parametrize("chart_id", list(charts.CHARTS))
+def test_captions_match_the_drawing(chart_id, inputs):
+    """A caption that names a colour names one the chart draws (better: the legend names the
+    series); a caption names no colour outside the registry's roles."""
+    for lang in LANGS:
+        chart = draw(chart_id, lang, "2020-06", inputs)
+        words = (chart.title + " " + chart.subtitle).lower()
+        drawn = {c for _, c in _painted(chart.fig)}
+        for word, meaning in COLOUR_WORDS.items():
+            if word in words:
+                assert theme.color(meaning) in drawn, f"{chart_id} {lang}: says {word!r}, draws none"
+        assert not [w for w in OTHER_COLOUR_WORDS if w in words], f"{chart_id} {lang}: {chart.subtitle!r}"

@@ -1,0 +1,402 @@
+"""Warm kernels: a template process that has imported the stack forks one new kernel per notebook.
+
+Starting a kernel is mostly starting Python and importing pandas, matplotlib, seaborn, IPython
+and the egov library: about 1 s of CPU, more than most sections' own cells. The *template*
+(``python -m egov.build.forkserver``) pays it once. It imports them, starting no thread, no event
+loop and no zmq context, then waits. For each kernel asked for it forks; the child puts back
+what a new interpreter would have (signal dispositions and mask, environment, working folder,
+``sys.argv``, ``sys.path``, numpy's random state; Python's ``random`` reseeds itself at fork),
+starts its own session and becomes an ipykernel on the connection file jupyter_client wrote.
+Each notebook still runs in a new process with an empty namespace; whatever it changes
+(variables, rcParams, module state, the working folder) dies with that process.
+
+What the template imports is the import-time state of every kernel, so a template serves only
+kernels whose environment equals its own, apart from :data:`PER_KERNEL` variables (the client
+checks; see :meth:`ForkServer.suits`): ``EGOV_DATA_DIR``, ``PYTHONHASHSEED`` or ``MPLCONFIGDIR``
+read at start-up are then what a new interpreter would have read.
+
+Lifetimes: the template dies with the process that started it and a kernel with the template
+(``PR_SET_PDEATHSIG``). Each kernel also has a *handle*, a socket pair whose other end the client
+holds: the template writes the kernel's pid on it, later its exit status, and kills the kernel
+when the client goes away (a killed worker).
+
+Protocol (``SOCK_SEQPACKET``, one JSON message a packet). Client → template on the control
+socket, the handle's far end attached (``SCM_RIGHTS``): ``{"argv", "env", "cwd"}``. Template →
+client on the handle: ``{"pid": N}`` or ``{"error": "..."}``, later ``{"exit": code}``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+
+#: Variables a kernel may have that its template need not share (set per notebook or launch).
+PER_KERNEL = frozenset({"EGOV_DATA_TRACE", "JPY_PARENT_PID", "JPY_SESSION_NAME"})
+#: Imported by the template. Each is optional: one that fails to import is left to the notebook,
+#: which then meets the error in its own process, as in a cold kernel.
+PRELOAD = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "IPython",
+           "ipykernel.kernelapp", "ipykernel.ipkernel")
+#: egov modules the notebooks do not import (all others are preloaded).
+NOT_PRELOADED = frozenset({"build", "cli", "baseline", "exporters", "__main__"})
+#: Process names (``ps -o comm``, ``psutil.Process.name()``), at most 15 bytes.
+TEMPLATE_NAME, KERNEL_NAME = "egov-forkserver", "egov-kernel"
+_PR_SET_PDEATHSIG, _PR_SET_NAME = 1, 15
+_MAX_MESSAGE = 1 << 20
+
+
+# --------------------------------------------------------------------------------------------
+# lifetimes (also used by the build's worker processes)
+
+def _prctl(option: int, arg) -> None:
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(option, arg, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl failed")
+
+
+def die_with_parent(parent: int, sig: int = signal.SIGKILL) -> None:
+    """Have Linux send ``sig`` to this process when its parent ends (``PR_SET_PDEATHSIG``), and
+    end now if the parent already has (between the fork and this call)."""
+    if sys.platform.startswith("linux"):
+        _prctl(_PR_SET_PDEATHSIG, int(sig))
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def set_process_name(name: str) -> None:
+    """The name ``ps`` and ``psutil`` show (the command line stays the template's)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        _prctl(_PR_SET_NAME, ctypes.c_char_p(name.encode()[:15]))
+
+
+# --------------------------------------------------------------------------------------------
+# the template
+
+def preload() -> list[str]:
+    """Import the stack; returns the modules that could not be imported."""
+    import importlib
+    import pkgutil
+
+    import egov
+
+    names = list(PRELOAD) + [f"egov.{m.name}" for m in pkgutil.iter_modules(egov.__path__)
+                             if m.name not in NOT_PRELOADED and not m.name.startswith("_")]
+    failed = []
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the notebook meets it again, in its own process
+            failed.append(name)
+    return failed
+
+
+class Template:
+    """The template's loop: fork on request, reap children, kill orphaned kernels."""
+
+    def __init__(self, control: socket.socket, fresh_signals: dict):
+        self.control = control
+        self.fresh_signals = fresh_signals
+        self.handles: dict[int, socket.socket] = {}  # kernel pid → its handle
+        self.wake_r, self.wake_w = os.pipe()
+        os.set_blocking(self.wake_r, False)
+        os.set_blocking(self.wake_w, False)
+        signal.set_wakeup_fd(self.wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)  # wakes select() through the pipe
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(control, selectors.EVENT_READ, "control")
+        self.selector.register(self.wake_r, selectors.EVENT_READ, "children")
+
+    def serve(self) -> dict:
+        """Serve until every client has gone (then exit). Returns only in a forked child: the
+        request it is to carry out as a kernel."""
+        while True:
+            for key, _ in self.selector.select():
+                if key.data == "control":
+                    request = self._receive()
+                    if request is not None:
+                        return request
+                elif key.data == "children":
+                    try:
+                        while os.read(self.wake_r, 512):
+                            pass
+                    except BlockingIOError:
+                        pass
+                    self._reap()
+                else:  # a handle's client closed it: the kernel has nobody to serve
+                    self._orphaned(key.data, key.fileobj)
+
+    def _receive(self) -> dict | None:
+        try:
+            msg, fds, _, _ = socket.recv_fds(self.control, _MAX_MESSAGE, 1)
+        except (InterruptedError, BlockingIOError):
+            return None
+        if not msg:  # every client has gone
+            self._stop()
+        handle = socket.socket(fileno=fds[0]) if fds else None
+        if handle is None:
+            return None
+        try:
+            request = json.loads(msg)
+            for f in (sys.stdout, sys.stderr):
+                f.flush()
+            pid = os.fork()
+        except (OSError, ValueError) as err:
+            _send(handle, {"error": f"{type(err).__name__}: {err}"})
+            handle.close()
+            return None
+        if pid == 0:
+            self._close_in_child(handle)
+            return request
+        self.handles[pid] = handle
+        self.selector.register(handle, selectors.EVENT_READ, pid)
+        _send(handle, {"pid": pid})
+        return None
+
+    def _reap(self) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            handle = self.handles.pop(pid, None)
+            if handle is not None:
+                self._forget(handle)
+                _send(handle, {"exit": os.waitstatus_to_exitcode(status)})
+                handle.close()
+
+    def _orphaned(self, pid: int, handle: socket.socket) -> None:
+        self._forget(handle)
+        try:
+            os.kill(pid, signal.SIGKILL)  # not reaped yet (its handle is still here): our child
+        except ProcessLookupError:
+            pass
+
+    def _forget(self, handle: socket.socket) -> None:
+        try:
+            self.selector.unregister(handle)
+        except (KeyError, ValueError):
+            pass
+
+    def _stop(self) -> None:
+        for pid in list(self.handles):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        sys.exit(0)
+
+    def _close_in_child(self, own: socket.socket) -> None:
+        """In a new child: drop the template's sockets, pipe and handlers."""
+        signal.set_wakeup_fd(-1)
+        self.selector.close()
+        for s in [self.control, own, *self.handles.values()]:
+            s.close()
+        os.close(self.wake_r)
+        os.close(self.wake_w)
+        for sig, handler in self.fresh_signals.items():
+            signal.signal(sig, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, ())
+
+
+def become_kernel(request: dict, template: int) -> None:
+    """In a forked child: become what ``python -m ipykernel_launcher ARGV`` would be, in the
+    request's environment and working folder, then run the kernel until it is shut down."""
+    import importlib.util
+
+    die_with_parent(template)
+    set_process_name(KERNEL_NAME)
+    os.setsid()  # as jupyter_client's launcher (start_new_session): interrupts reach its group
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    # ipykernel reads JPY_PARENT_PID when imported (here: by the template); its parent is us
+    os.environ["JPY_PARENT_PID"] = str(template)
+    argv = [*request["argv"], f"--IPKernelApp.parent_handle={template}"]
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed()  # a new interpreter's entropy, not the template's
+    sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin, *argv]
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance(argv=argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m egov.build.forkserver CONTROL_FD PARENT_PID``."""
+    fd, parent = (int(a) for a in (argv or sys.argv[1:]))
+    die_with_parent(parent)
+    set_process_name(TEMPLATE_NAME)
+    # as ipykernel_launcher: the working folder is not on sys.path (IPython adds '' back)
+    if sys.path and (sys.path[0] == "" or os.path.abspath(sys.path[0]) == os.getcwd()):
+        del sys.path[0]
+    fresh = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE)}
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build decides about Ctrl-C, not us
+    signal.pthread_sigmask(signal.SIG_SETMASK, ())
+    # the backend ipykernel chooses at start, set before matplotlib is imported (it reads it then)
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    preload()
+    template = os.getpid()
+    request = Template(socket.socket(fileno=fd), fresh).serve()
+    become_kernel(request, template)
+
+
+def _send(sock: socket.socket, message: dict) -> None:
+    try:
+        sock.send(json.dumps(message).encode())
+    except OSError:  # the client has gone
+        pass
+
+
+# --------------------------------------------------------------------------------------------
+# the client (in the process that drives kernels)
+
+class ForkServerGone(RuntimeError):
+    """The template process has ended: start another."""
+
+
+def _shared_env(env: dict) -> dict:
+    return {k: v for k, v in env.items() if k not in PER_KERNEL}
+
+
+class ForkedKernel:
+    """A kernel forked by the template, with the part of :class:`subprocess.Popen`'s interface
+    jupyter_client's provisioner uses (``pid``, ``poll``, ``wait``, ``send_signal``, ``kill``)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int, handle: socket.socket):
+        self.pid, self.handle, self.returncode = pid, handle, None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self.handle.setblocking(False)
+            try:
+                self._ended(self.handle.recv(4096))
+            except BlockingIOError:
+                pass
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            self.handle.settimeout(timeout)
+            try:
+                self._ended(self.handle.recv(4096))
+            except TimeoutError:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout) from None
+        return self.returncode
+
+    def _ended(self, msg: bytes) -> None:
+        # no message: the template ended, and its kernels with it (PR_SET_PDEATHSIG)
+        self.returncode = json.loads(msg).get("exit", 1) if msg else -signal.SIGKILL
+        self.handle.close()
+
+    def send_signal(self, sig: int) -> None:
+        """Signal the kernel's process group, unless it has ended (its pid may be reused)."""
+        if self.poll() is None:
+            try:
+                os.killpg(self.pid, sig)
+            except ProcessLookupError:
+                pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class ForkServer:
+    """A template process and the control socket to it."""
+
+    def __init__(self, env: dict | None = None, output: int | None = None):
+        self.env = dict(os.environ if env is None else env)
+        control, far = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        with far:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "egov.build.forkserver", str(far.fileno()), str(os.getpid())],
+                pass_fds=[far.fileno()], env=self.env, stdin=subprocess.DEVNULL,
+                stdout=output, stderr=output)
+        self.control = control
+        self.owner = os.getpid()
+
+    def suits(self, env: dict) -> bool:
+        """Whether a kernel with this environment may be forked from this template."""
+        return _shared_env(env) == _shared_env(self.env)
+
+    def launch(self, argv: list[str], env: dict, cwd: str, timeout: float = 120) -> ForkedKernel:
+        """Fork a kernel running ``ipykernel_launcher ARGV``; raise :class:`ForkServerGone`."""
+        here, far = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        with far:
+            request = json.dumps({"argv": list(argv), "env": dict(env), "cwd": str(cwd)}).encode()
+            try:
+                socket.send_fds(self.control, [request], [far.fileno()])
+            except OSError as err:
+                here.close()
+                raise ForkServerGone(f"the fork server has ended ({err})") from None
+        here.settimeout(timeout)  # the first request waits for the template's imports
+        try:
+            reply = json.loads(here.recv(4096) or b"{}")
+        except (OSError, ValueError) as err:
+            reply = {"error": f"{type(err).__name__}: {err}"}
+        if "pid" not in reply:
+            here.close()
+            raise ForkServerGone(f"the fork server did not start a kernel: {reply.get('error', 'it ended')}")
+        return ForkedKernel(reply["pid"], here)
+
+    def stop(self) -> None:
+        """End the template and its kernels (only from the process that started it)."""
+        self.control.close()
+        if os.getpid() == self.owner and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+_current: ForkServer | None = None
+
+
+def start(env: dict | None = None, output: int | None = None) -> ForkServer:
+    """Start the process's template now (its imports run while the caller does other work);
+    processes forked after this share it."""
+    global _current
+    if _current is not None:
+        _current.stop()
+    _current = ForkServer(env, output)
+    return _current
+
+
+def stop() -> None:
+    global _current
+    if _current is not None:
+        _current.stop()
+        _current = None
+
+
+def launch(argv: list[str], env: dict, cwd: str) -> ForkedKernel:
+    """A kernel from the process's template, started (or started again) when there is none,
+    it has ended or its environment differs."""
+    for attempt in (1, 2):
+        if _current is None or not _current.suits(env):
+            start(_shared_env(env))
+        try:
+            return _current.launch(argv, env, cwd)
+        except ForkServerGone:
+            stop()
+            if attempt == 2:
+                raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""The ``egov`` papermill engine: papermill's nbclient engine on warm kernels of this environment.
+
+``papermill --engine egov`` (registered under papermill's ``papermill.engine`` entry point) and
+``egov build`` execute notebooks the same way:
+
+* **The project's kernel.** A notebook whose kernel is ``egov`` runs on this environment's own
+  Python (:data:`sys.executable`), whatever kernelspec named ``egov`` is registered elsewhere
+  (another checkout's, user-wide): :class:`WarmKernelManager` does not look it up.
+* **Warm.** That kernel is forked from a template that has imported the stack
+  (:mod:`egov.build.forkserver`), through jupyter_client's provisioner seam
+  (:class:`WarmProvisioner`, entry point ``jupyter_client.kernel_provisioners``), so nbclient
+  drives it as any kernel. Other kernels (``--kernel python3``) start cold from their kernelspec.
+* **Faults in the notebook.** A cell that runs past the timeout, or a kernel that dies while
+  running a cell, gets an error output in that cell (:data:`TIMEOUT`, :data:`DEAD_KERNEL`):
+  papermill then writes its error banner and raises ``PapermillExecutionError`` as for any
+  failing cell. A kernel that dies before running a cell (e.g. two kernels raced for a port) is
+  started again, up to :data:`KERNEL_START_TRIES` in all, then :class:`KernelStartError`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpec, NoSuchKernel
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine
+from papermill.exceptions import PapermillException
+from papermill.log import logger
+from papermill.utils import merge_kwargs, remove_args
+
+from egov.build import forkserver
+
+#: Kernels run warm, from this environment's Python (the notebooks' kernelspec name).
+WARM_KERNELS = ("egov",)
+#: The ``ename`` of the error output a fault leaves in the cell it stopped.
+TIMEOUT, DEAD_KERNEL = "CellTimeoutError", "DeadKernelError"
+#: A kernel that dies before running any cell is started again, up to this many times in all.
+KERNEL_START_TRIES = 3
+_LAUNCHER = [sys.executable, "-m", "ipykernel_launcher"]
+
+
+class KernelStartError(PapermillException):
+    """The kernel died before running a cell, :data:`KERNEL_START_TRIES` times."""
+
+
+class WarmProvisioner(LocalProvisioner):
+    """jupyter_client's local provisioner, launching ipykernels of this Python from the fork
+    server instead of a new interpreter (any other command is launched as usual)."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs):
+        if cmd[:3] != _LAUNCHER:
+            return await super().launch_kernel(cmd, **kwargs)
+        env = dict(kwargs.get("env") or os.environ)
+        self.cwd = kwargs.get("cwd") or os.getcwd()
+        self.process = forkserver.launch(cmd[3:], env, str(self.cwd))
+        self.pid = self.pgid = self.process.pid  # the kernel leads its own session and group
+        return self.connection_info
+
+    async def send_signal(self, signum: int) -> None:
+        if isinstance(self.process, forkserver.ForkedKernel):
+            self.process.send_signal(signum)  # never to a pid that has ended (it may be reused)
+        else:
+            await super().send_signal(signum)
+
+
+class WarmKernelManager(AsyncKernelManager):
+    """Kernels named in :data:`WARM_KERNELS` are this environment's Python, warm; others come
+    from their kernelspec."""
+
+    @property
+    def kernel_spec(self):
+        if self._kernel_spec is None and self.kernel_name in WARM_KERNELS:
+            self._kernel_spec = KernelSpec(
+                argv=[*_LAUNCHER, "-f", "{connection_file}", "--HistoryManager.hist_file=:memory:"],
+                display_name="Python (egov)", language="python",
+                metadata={"kernel_provisioner": {"provisioner_name": "egov-warm"}})
+        return super().kernel_spec
+
+
+class EgovEngine(NBClientEngine):
+    """papermill's nbclient engine on :class:`WarmKernelManager`, with the faults above marked
+    in the notebook. Takes ``kernel_env`` (variables added to the kernel's environment)."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                 stderr_file=None, start_timeout=60, execution_timeout=None,
+                                 kernel_env=None, **kwargs):
+        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+        options = merge_kwargs(
+            kwargs, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
+            log=logger, log_output=log_output, stdout_file=stdout_file,
+            stderr_file=stderr_file, kernel_manager_class=WarmKernelManager, shutdown_kernel="immediate")
+        env = {**os.environ, **(kernel_env or {})}
+        for attempt in range(1, KERNEL_START_TRIES + 1):
+            try:
+                return PapermillNotebookClient(nb_man, **options).execute(env=env)
+            except NoSuchKernel:
+                raise
+            except CellTimeoutError:
+                _fail_running_cell(nb_man, TIMEOUT, f"the cell ran longer than {execution_timeout} s")
+                return nb_man.nb
+            except Exception as err:
+                if _started(nb_man.nb):
+                    what = ("the kernel died while running this cell (out of memory, or a crash "
+                            "in compiled code)" if isinstance(err, DeadKernelError) else str(err))
+                    _fail_running_cell(nb_man, DEAD_KERNEL if isinstance(err, DeadKernelError)
+                                       else type(err).__name__, what)
+                    return nb_man.nb
+                if attempt == KERNEL_START_TRIES:
+                    raise KernelStartError(
+                        f"the kernel {kernel_name!r} died while starting ({attempt} tries): "
+                        f"{type(err).__name__}: {err}") from None
+
+
+def _started(nb) -> bool:
+    return any(c.metadata.get("papermill", {}).get("start_time") for c in nb.cells)
+
+
+def _fail_running_cell(nb_man, ename: str, evalue: str) -> None:
+    """Give the cell that was running (the last one papermill started) an error output."""
+    nb = nb_man.nb
+    index = max(i for i, c in enumerate(nb.cells) if c.metadata.get("papermill", {}).get("start_time"))
+    cell = nb.cells[index]
+    cell.setdefault("outputs", []).append(
+        nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]))
+    nb_man.cell_exception(cell, cell_index=index)

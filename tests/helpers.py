@@ -119,3 +119,13 @@ def copy_project(built: Path, dest: Path) -> Path:
     """A copy of a built project (notebooks, data, reports) to change things in."""
     shutil.copytree(built, dest, symlinks=True)
     return dest
+
+
+def ended(process) -> bool:
+    """A psutil process that has ended (a zombie not yet reaped counts as ended)."""
+    import psutil
+
+    try:
+        return not process.is_running() or process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True

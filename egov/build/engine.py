@@ -159,7 +159,7 @@ class Build:
         self.versions = package_versions()
         server, pool = None, Pool(self._workers(len(todo) + len(fulls)), log)
         try:
-            if any(j.execute for j in todo):
+            if any(j.execute for j in todo) and (self.opts.kernel or "egov") in forkserver.WARM_KERNELS:
                 with open(log, "ab") as out:
                     server = forkserver.start({**os.environ, **self.kernel_env()}, output=out.fileno())
             for job in sorted(todo, key=lambda j: not j.execute):
@@ -185,7 +185,7 @@ class Build:
                 "PYTHONHASHSEED": "0", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
     def _workers(self, tasks: int) -> int:
-        return max(1, min(self.opts.workers or os.cpu_count() or 2, max(tasks, 2)))
+        return max(1, min(self.opts.workers or os.cpu_count() or 2, tasks))
 
     def _report_task(self, job: pl.Job) -> ReportTask:
         from egov.build.hashing import data_dir

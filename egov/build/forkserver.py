@@ -21,26 +21,34 @@ holds: the template writes the kernel's pid on it, later its exit status, and ki
 when the client goes away (a killed worker).
 
 Protocol (``SOCK_SEQPACKET``, one JSON message a packet). Client → template on the control
-socket, the handle's far end attached (``SCM_RIGHTS``): ``{"argv", "env", "cwd"}``. Template →
-client on the handle: ``{"pid": N}`` or ``{"error": "..."}``, later ``{"exit": code}``.
+socket, with two descriptors attached (``SCM_RIGHTS``): the handle's far end and the write end
+of a *ready* pipe: ``{"argv", "env", "cwd"}``. Template → client on the handle: ``{"pid": N}``
+or ``{"error": "..."}``, later ``{"exit": code}``. The kernel writes to the ready pipe once its
+sockets are bound, so the client connects at once (zmq would otherwise retry every 0.1 s).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import select
 import selectors
 import signal
 import socket
 import subprocess
 import sys
 
+#: Kernels run warm, from this environment's Python (the notebooks' kernelspec name).
+WARM_KERNELS = ("egov",)
 #: Variables a kernel may have that its template need not share (set per notebook or launch).
 PER_KERNEL = frozenset({"EGOV_DATA_TRACE", "JPY_PARENT_PID", "JPY_SESSION_NAME"})
 #: Imported by the template. Each is optional: one that fails to import is left to the notebook,
 #: which then meets the error in its own process, as in a cold kernel.
 PRELOAD = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "IPython",
-           "ipykernel.kernelapp", "ipykernel.ipkernel")
+           "ipykernel.kernelapp", "ipykernel.ipkernel",
+           # what a kernel imports while it starts (none starts a thread when imported)
+           "ipykernel.debugger", "IPython.core.completerlib", "IPython.core.debugger", "sqlite3",
+           "tornado.queues", "tornado.locks", "psutil")
 #: egov modules the notebooks do not import (all others are preloaded).
 NOT_PRELOADED = frozenset({"build", "cli", "baseline", "exporters", "__main__"})
 #: Process names (``ps -o comm``, ``psutil.Process.name()``), at most 15 bytes.
@@ -114,9 +122,9 @@ class Template:
         self.selector.register(control, selectors.EVENT_READ, "control")
         self.selector.register(self.wake_r, selectors.EVENT_READ, "children")
 
-    def serve(self) -> dict:
+    def serve(self) -> tuple[dict, int]:
         """Serve until every client has gone (then exit). Returns only in a forked child: the
-        request it is to carry out as a kernel."""
+        request it is to carry out as a kernel, and its ready pipe."""
         while True:
             for key, _ in self.selector.select():
                 if key.data == "control":
@@ -133,16 +141,18 @@ class Template:
                 else:  # a handle's client closed it: the kernel has nobody to serve
                     self._orphaned(key.data, key.fileobj)
 
-    def _receive(self) -> dict | None:
+    def _receive(self) -> tuple[dict, int] | None:
         try:
-            msg, fds, _, _ = socket.recv_fds(self.control, _MAX_MESSAGE, 1)
+            msg, fds, _, _ = socket.recv_fds(self.control, _MAX_MESSAGE, 2)
         except (InterruptedError, BlockingIOError):
             return None
         if not msg:  # every client has gone
             self._stop()
-        handle = socket.socket(fileno=fds[0]) if fds else None
-        if handle is None:
+        if len(fds) != 2:
+            for fd in fds:
+                os.close(fd)
             return None
+        handle, ready = socket.socket(fileno=fds[0]), fds[1]
         try:
             request = json.loads(msg)
             for f in (sys.stdout, sys.stderr):
@@ -151,10 +161,12 @@ class Template:
         except (OSError, ValueError) as err:
             _send(handle, {"error": f"{type(err).__name__}: {err}"})
             handle.close()
+            os.close(ready)
             return None
         if pid == 0:
             self._close_in_child(handle)
-            return request
+            return request, ready
+        os.close(ready)
         self.handles[pid] = handle
         self.selector.register(handle, selectors.EVENT_READ, pid)
         _send(handle, {"pid": pid})
@@ -208,7 +220,7 @@ class Template:
         signal.pthread_sigmask(signal.SIG_SETMASK, ())
 
 
-def become_kernel(request: dict, template: int) -> None:
+def become_kernel(request: dict, ready: int, template: int) -> None:
     """In a forked child: become what ``python -m ipykernel_launcher ARGV`` would be, in the
     request's environment and working folder, then run the kernel until it is shut down."""
     import importlib.util
@@ -225,9 +237,13 @@ def become_kernel(request: dict, template: int) -> None:
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed()  # a new interpreter's entropy, not the template's
     sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin, *argv]
-    from ipykernel import kernelapp
+    from ipykernel.kernelapp import IPKernelApp
 
-    kernelapp.launch_new_instance(argv=argv)
+    app = IPKernelApp.instance()  # as ipykernel's launch_new_instance, saying when it is bound
+    app.initialize(argv)
+    os.write(ready, b"ready")
+    os.close(ready)
+    app.start()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -245,8 +261,8 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     preload()
     template = os.getpid()
-    request = Template(socket.socket(fileno=fd), fresh).serve()
-    become_kernel(request, template)
+    request, ready = Template(socket.socket(fileno=fd), fresh).serve()
+    become_kernel(request, ready, template)
 
 
 def _send(sock: socket.socket, message: dict) -> None:
@@ -333,15 +349,26 @@ class ForkServer:
         return _shared_env(env) == _shared_env(self.env)
 
     def launch(self, argv: list[str], env: dict, cwd: str, timeout: float = 120) -> ForkedKernel:
-        """Fork a kernel running ``ipykernel_launcher ARGV``; raise :class:`ForkServerGone`."""
+        """Fork a kernel running ``ipykernel_launcher ARGV`` and wait until its sockets are bound
+        (or it has died); raise :class:`ForkServerGone`."""
         here, far = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        with far:
+        ready, ready_w = os.pipe()
+        try:
             request = json.dumps({"argv": list(argv), "env": dict(env), "cwd": str(cwd)}).encode()
-            try:
-                socket.send_fds(self.control, [request], [far.fileno()])
-            except OSError as err:
-                here.close()
-                raise ForkServerGone(f"the fork server has ended ({err})") from None
+            socket.send_fds(self.control, [request], [far.fileno(), ready_w])
+        except OSError as err:
+            here.close()
+            os.close(ready)
+            raise ForkServerGone(f"the fork server has ended ({err})") from None
+        finally:
+            far.close()
+            os.close(ready_w)
+        try:
+            return self._forked(here, ready, timeout)
+        finally:
+            os.close(ready)
+
+    def _forked(self, here: socket.socket, ready: int, timeout: float) -> ForkedKernel:
         here.settimeout(timeout)  # the first request waits for the template's imports
         try:
             reply = json.loads(here.recv(4096) or b"{}")
@@ -350,6 +377,7 @@ class ForkServer:
         if "pid" not in reply:
             here.close()
             raise ForkServerGone(f"the fork server did not start a kernel: {reply.get('error', 'it ended')}")
+        select.select([ready], [], [], timeout)  # "ready", or end of file: the kernel died first
         return ForkedKernel(reply["pid"], here)
 
     def stop(self) -> None:

@@ -19,24 +19,23 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import subprocess
 import sys
+import time
+from queue import Empty
 
 import nbformat
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpec, NoSuchKernel
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine
-from papermill.exceptions import PapermillException
-from papermill.log import logger
-from papermill.utils import merge_kwargs, remove_args
+from traitlets import Type
 
 from egov.build import forkserver
 
-#: Kernels run warm, from this environment's Python (the notebooks' kernelspec name).
-WARM_KERNELS = ("egov",)
 #: The ``ename`` of the error output a fault leaves in the cell it stopped.
 TIMEOUT, DEAD_KERNEL = "CellTimeoutError", "DeadKernelError"
 #: A kernel that dies before running any cell is started again, up to this many times in all.
@@ -44,7 +43,7 @@ KERNEL_START_TRIES = 3
 _LAUNCHER = [sys.executable, "-m", "ipykernel_launcher"]
 
 
-class KernelStartError(PapermillException):
+class KernelStartError(RuntimeError):
     """The kernel died before running a cell, :data:`KERNEL_START_TRIES` times."""
 
 
@@ -67,14 +66,56 @@ class WarmProvisioner(LocalProvisioner):
         else:
             await super().send_signal(signum)
 
+    async def kill(self, restart: bool = False) -> None:
+        await super().kill(restart)
+        if isinstance(self.process, forkserver.ForkedKernel):
+            try:  # SIGKILL ends it at once: spare jupyter_client's 0.1 s polls
+                self.process.wait(1)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+class WarmKernelClient(AsyncKernelClient):
+    """Ready as soon as the kernel is. jupyter_client's handshake, after the ``kernel_info``
+    reply, waits up to 0.2 s for an IOPub message to be sure IOPub is connected; ipykernel
+    greets each IOPub subscriber (``iopub_welcome``), which says the same at once."""
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        if await self._welcomed(min(timeout or 10, 10)):
+            msg_id = self.kernel_info()
+            try:
+                while True:
+                    reply = await self.shell_channel.get_msg(timeout=min(timeout or 10, 10))
+                    if reply["parent_header"].get("msg_id") == msg_id:
+                        self._handle_kernel_info_reply(reply)
+                        return
+            except Empty:
+                pass
+        await super()._async_wait_for_ready(timeout)  # the usual handshake, and its errors
+
+    wait_for_ready = _async_wait_for_ready  # the base class binds the name to its own method
+
+    async def _welcomed(self, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                if (await self.iopub_channel.get_msg(timeout=0.05))["msg_type"] == "iopub_welcome":
+                    return True
+            except Empty:
+                if not await self._async_is_alive():
+                    return False
+        return False
+
 
 class WarmKernelManager(AsyncKernelManager):
-    """Kernels named in :data:`WARM_KERNELS` are this environment's Python, warm; others come
-    from their kernelspec."""
+    """Kernels named in :data:`~egov.build.forkserver.WARM_KERNELS` are this environment's
+    Python, warm; others come from their kernelspec."""
+
+    client_factory = Type(klass=WarmKernelClient)
 
     @property
     def kernel_spec(self):
-        if self._kernel_spec is None and self.kernel_name in WARM_KERNELS:
+        if self._kernel_spec is None and self.kernel_name in forkserver.WARM_KERNELS:
             self._kernel_spec = KernelSpec(
                 argv=[*_LAUNCHER, "-f", "{connection_file}", "--HistoryManager.hist_file=:memory:"],
                 display_name="Python (egov)", language="python",
@@ -82,39 +123,65 @@ class WarmKernelManager(AsyncKernelManager):
         return super().kernel_spec
 
 
-class EgovEngine(NBClientEngine):
+class EgovEngine:
     """papermill's nbclient engine on :class:`WarmKernelManager`, with the faults above marked
-    in the notebook. Takes ``kernel_env`` (variables added to the kernel's environment)."""
+    in the notebook; takes ``kernel_env`` (variables added to the kernel's environment).
+
+    papermill imports its engines' entry points while it imports itself, so this class imports
+    papermill only when it is used (:func:`_nbclient_engine` builds the engine then)."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                 stderr_file=None, start_timeout=60, execution_timeout=None,
-                                 kernel_env=None, **kwargs):
-        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-        options = merge_kwargs(
-            kwargs, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
-            log=logger, log_output=log_output, stdout_file=stdout_file,
-            stderr_file=stderr_file, kernel_manager_class=WarmKernelManager, shutdown_kernel="immediate")
-        env = {**os.environ, **(kernel_env or {})}
-        for attempt in range(1, KERNEL_START_TRIES + 1):
-            try:
-                return PapermillNotebookClient(nb_man, **options).execute(env=env)
-            except NoSuchKernel:
-                raise
-            except CellTimeoutError:
-                _fail_running_cell(nb_man, TIMEOUT, f"the cell ran longer than {execution_timeout} s")
-                return nb_man.nb
-            except Exception as err:
-                if _started(nb_man.nb):
-                    what = ("the kernel died while running this cell (out of memory, or a crash "
-                            "in compiled code)" if isinstance(err, DeadKernelError) else str(err))
-                    _fail_running_cell(nb_man, DEAD_KERNEL if isinstance(err, DeadKernelError)
-                                       else type(err).__name__, what)
+    def execute_notebook(cls, nb, kernel_name, **kwargs):
+        return _nbclient_engine().execute_notebook(nb, kernel_name, **kwargs)
+
+    @classmethod
+    def nb_kernel_name(cls, nb, name=None):
+        return _nbclient_engine().nb_kernel_name(nb, name)
+
+    @classmethod
+    def nb_language(cls, nb, language=None):
+        return _nbclient_engine().nb_language(nb, language)
+
+
+@functools.cache
+def _nbclient_engine():
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    class Engine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None,
+                                     kernel_env=None, **kwargs):
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            options = merge_kwargs(
+                kwargs, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
+                log=logger, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
+                kernel_manager_class=WarmKernelManager, shutdown_kernel="immediate")
+            env = {**os.environ, **(kernel_env or {})}
+            for attempt in range(1, KERNEL_START_TRIES + 1):
+                try:
+                    return PapermillNotebookClient(nb_man, **options).execute(env=env)
+                except NoSuchKernel:
+                    raise
+                except CellTimeoutError:
+                    _fail_running_cell(nb_man, TIMEOUT, f"the cell ran longer than {execution_timeout} s")
                     return nb_man.nb
-                if attempt == KERNEL_START_TRIES:
-                    raise KernelStartError(
-                        f"the kernel {kernel_name!r} died while starting ({attempt} tries): "
-                        f"{type(err).__name__}: {err}") from None
+                except Exception as err:  # noqa: BLE001 - a fault of the kernel, not of a cell
+                    if _started(nb_man.nb):
+                        dead = isinstance(err, DeadKernelError)
+                        _fail_running_cell(nb_man, DEAD_KERNEL if dead else type(err).__name__,
+                                           "the kernel died while running this cell (out of memory, "
+                                           "or a crash in compiled code)" if dead else str(err))
+                        return nb_man.nb
+                    if attempt == KERNEL_START_TRIES:
+                        raise KernelStartError(
+                            f"the kernel {kernel_name!r} died while starting ({attempt} tries): "
+                            f"{type(err).__name__}: {err}") from None
+
+    return Engine
 
 
 def _started(nb) -> bool:

@@ -15,7 +15,7 @@ reports: setup
 
 test: setup
 	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest --nbval notebooks --nbval-sanitize-with tests/nbval-sanitize.cfg
+	$(BIN)/python -m pytest --nbval --nbval-current-env notebooks --nbval-sanitize-with tests/nbval-sanitize.cfg
 
 check: setup
 	$(BIN)/egov check

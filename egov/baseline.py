@@ -34,22 +34,29 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def run(path: Path) -> nbformat.NotebookNode:
-    """Execute a notebook with its defaults in the egov kernel and normalise the result."""
+    """Execute a notebook with its defaults in the egov kernel (this environment's, warm: the
+    ``egov`` papermill engine, as ``egov build``) and normalise the result."""
     import papermill as pm
 
-    nb = pm.execute_notebook(str(path), None, kernel_name=KERNEL["name"], cwd=str(path.parent),
-                             progress_bar=False, log_output=False)
+    nb = pm.execute_notebook(str(path), None, engine_name="egov", kernel_name=KERNEL["name"],
+                             cwd=str(path.parent), progress_bar=False, log_output=False)
     return normalise(nb)
 
 
 def refresh(paths: list[Path], jobs: int = 2) -> None:
+    from egov.build import forkserver
+
     def one(p: Path) -> Path:
         nbformat.write(run(p), p)
         return p
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for p in pool.map(one, paths):
-            print(f"refreshed {p}")
+    forkserver.start()  # from this thread, which outlives the pool's
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            for p in pool.map(one, paths):
+                print(f"refreshed {p}")
+    finally:
+        forkserver.stop()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -131,21 +131,22 @@ def build(opts: Options) -> int:
     from egov.build.manifest import Manifest
 
     started = time.monotonic()
-    manifest = Manifest.read(opts.reports_dir)
-    jobs = _plan(opts, manifest)
-    todo = [j for j in jobs if j.todo]
-    progress = Progress(len(todo))
-    if not todo:
-        progress.log(f"egov build: all {len(jobs)} reports up to date")
-    job = Build(opts, jobs, list(opts.every), manifest, opts.reports_dir, progress)
+    progress = Progress(0)
 
     def on_signal(signum, frame):
         raise Interrupted(signum)
 
     old = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        job.run()
-        job.finish()
+        with Build(opts, progress) as job:
+            manifest = Manifest.read(opts.reports_dir)
+            jobs = _plan(opts, manifest)
+            todo = [j for j in jobs if j.todo]
+            progress.grow(len(todo))
+            if not todo:
+                progress.log(f"egov build: all {len(jobs)} reports up to date")
+            job.run(jobs, manifest)
+            job.finish()
     except (Interrupted, KeyboardInterrupt) as err:
         progress.close()
         signum = err.signum if isinstance(err, Interrupted) else signal.SIGINT
@@ -155,7 +156,6 @@ def build(opts: Options) -> int:
     finally:
         for sig, handler in old.items():
             signal.signal(sig, handler)
-        job.close()
         progress.close()
     failures = job.failures
     summary = (f"egov build: {job.built} built, {len(jobs) - len(todo)} up to date, {len(failures)} failed "

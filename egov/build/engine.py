@@ -126,42 +126,67 @@ class Pool:
         self.executor.shutdown(wait=False, cancel_futures=True)
 
 
-class Build:
-    """One build: the jobs of a plan run, published and recorded."""
+def kernel_env() -> dict:
+    """Variables every kernel of a build gets (besides its data-read trace)."""
+    from egov.build.hashing import data_dir
 
-    def __init__(self, opts, jobs: list[pl.Job], every: list[Path], manifest: Manifest,
-                 reports_dir: Path, progress):
-        self.opts, self.jobs, self.every = opts, jobs, every
-        self.manifest, self.reports_dir, self.progress = manifest, reports_dir, progress
-        self.by_key = {j.key: j for j in jobs}
-        self.unsettled = {lang: {j.key for j in jobs if j.lang == lang and j.todo} for lang in opts.langs}
-        self.waiting_pdf: dict[str, Result] = {}
+    return {"EGOV_DATA_DIR": str(data_dir()), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+            "PYTHONHASHSEED": "0", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+
+
+class Build:
+    """One build: ``with Build(...) as build: build.run(jobs, manifest); build.finish()``.
+
+    Entering makes the staging folder and starts the template process, so its imports run
+    while the build plans (which may load the data to check what it read); leaving stops it and
+    removes the staging folder."""
+
+    def __init__(self, opts, progress):
+        self.opts, self.progress = opts, progress
+        self.reports_dir = opts.reports_dir
+        self.every = list(opts.every)
+        self.staging = pub.staging_dir(self.reports_dir)
+        self.log = str(self.staging / "workers.log")
         self.failures: list[str] = []
         self.built = 0
-        self.staging = pub.staging_dir(reports_dir)
+        self.waiting_pdf: dict[str, Result] = {}
         self.versions: dict = {}
 
+    def __enter__(self) -> "Build":
+        self.staging.mkdir()
+        if (self.opts.kernel or "egov") in forkserver.WARM_KERNELS:
+            with open(self.log, "ab") as out:
+                forkserver.start({**os.environ, **kernel_env()}, output=out.fileno())
+        return self
+
+    def __exit__(self, *exc) -> None:
+        forkserver.stop()
+        pub.remove_staging(self.staging)
+
     # ---------------------------------------------------------------------------------------
-    def run(self) -> None:
-        """Run the work, publishing as it finishes; the caller handles Interrupted."""
+    def run(self, jobs: list[pl.Job], manifest: Manifest) -> None:
+        """Run the jobs, publishing each report as it is finished; the caller handles Interrupted."""
+        self.jobs, self.manifest, self.by_key = jobs, manifest, {j.key: j for j in jobs}
+        self.unchanged = manifest.to_bytes()
+        self.unsettled = {lang: {j.key for j in jobs if j.lang == lang and j.todo} for lang in self.opts.langs}
         stems = {nb.stem for nb in self.every}
-        for key in [k for k in self.manifest.reports if k.split("/", 1)[-1] not in stems]:
-            del self.manifest.reports[key]  # notebooks that no longer exist (their files stay)
-        for job in self.jobs:
-            if not job.todo and job.key in self.manifest.reports:
-                self.manifest.reports[job.key] = pub.refreshed(job, self.manifest.reports[job.key])
-        todo = [j for j in self.jobs if j.todo]
+        for key in [k for k in manifest.reports if k.split("/", 1)[-1] not in stems]:
+            del manifest.reports[key]  # notebooks that no longer exist (their files stay)
+        for job in jobs:
+            if not job.todo and job.key in manifest.reports:
+                manifest.reports[job.key] = pub.refreshed(job, manifest.reports[job.key])
+        todo = [j for j in jobs if j.todo]
+        if not any(j.execute for j in todo):
+            forkserver.stop()
         fulls = [t for lang in self.opts.langs if not self.unsettled[lang] and (t := self._full(lang))]
         if not todo and not fulls:
             return
-        self.staging.mkdir()
-        log = str(self.staging / "workers.log")
+        from egov.build import worker
+
+        worker.prepare(self.opts.show_code)  # imported and compiled once, before the workers fork
         self.versions = package_versions()
-        server, pool = None, Pool(self._workers(len(todo) + len(fulls)), log)
+        pool = Pool(self._workers(len(todo) + len(fulls)), self.log)
         try:
-            if any(j.execute for j in todo) and (self.opts.kernel or "egov") in forkserver.WARM_KERNELS:
-                with open(log, "ab") as out:
-                    server = forkserver.start({**os.environ, **self.kernel_env()}, output=out.fileno())
             for job in sorted(todo, key=lambda j: not j.execute):
                 pool.submit(self._report_task(job), _EXECUTE if job.execute else _RENDER)
             for task in fulls:
@@ -173,16 +198,6 @@ class Build:
         except BaseException:
             pool.stop()
             raise
-        finally:
-            if server is not None:
-                forkserver.stop()
-
-    def kernel_env(self) -> dict:
-        """Variables every kernel of this build gets (besides its data-read trace)."""
-        from egov.build.hashing import data_dir
-
-        return {"EGOV_DATA_DIR": str(data_dir()), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
-                "PYTHONHASHSEED": "0", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
     def _workers(self, tasks: int) -> int:
         return max(1, min(self.opts.workers or os.cpu_count() or 2, tasks))
@@ -196,7 +211,7 @@ class Build:
                           record=record_name(job.notebook), lang=job.lang, parameters=job.parameters,
                           execute=job.execute, executed=executed, formats=job.render,
                           kernel=self.opts.kernel, timeout=self.opts.timeout, show_code=self.opts.show_code,
-                          kernel_env=self.kernel_env(), data_dir=str(data_dir()), staging=str(self.staging))
+                          kernel_env=kernel_env(), data_dir=str(data_dir()), staging=str(self.staging))
 
     def _full(self, lang: str) -> FullTask | None:
         if "pdf" not in self.opts.formats:
@@ -247,13 +262,17 @@ class Build:
 
     # ---------------------------------------------------------------------------------------
     def finish(self) -> None:
-        """Write the index and the manifest if they changed."""
-        from egov.build.index import render_index
+        """Write the index and the manifest if they changed. The index is made again only when
+        the manifest, the notebooks or its template did (a build with nothing to do stays quick)."""
+        from egov.build.hashing import hash_obj, pages_hash
 
-        index = render_index(self.manifest, [nb.stem for nb in self.every]).encode("utf-8")
-        pub.write_if_changed(self.reports_dir / INDEX, index)
+        order = [nb.stem for nb in self.every]
+        key = hash_obj({"pages": pages_hash(), "order": order})
+        if self.manifest.to_bytes() != self.unchanged or self.manifest.index_key != key \
+                or not (self.reports_dir / INDEX).is_file():
+            from egov.build.index import render_index
+
+            self.manifest.index_key = key
+            pub.write_if_changed(self.reports_dir / INDEX, render_index(self.manifest, order).encode("utf-8"))
         pub.write_if_changed(self.reports_dir / MANIFEST, self.manifest.to_bytes())
-
-    def close(self) -> None:
-        pub.remove_staging(self.staging)
 

@@ -37,6 +37,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 
 #: Kernels run warm, from this environment's Python (the notebooks' kernelspec name).
 WARM_KERNELS = ("egov",)
@@ -393,33 +394,39 @@ class ForkServer:
 
 
 _current: ForkServer | None = None
+_lock = threading.Lock()
 
 
 def start(env: dict | None = None, output: int | None = None) -> ForkServer:
     """Start the process's template now (its imports run while the caller does other work);
-    processes forked after this share it."""
+    processes forked after this share it. Call it from a thread that lives as long as the
+    template is needed (the template ends with the thread that started it)."""
     global _current
-    if _current is not None:
-        _current.stop()
-    _current = ForkServer(env, output)
-    return _current
+    with _lock:
+        if _current is not None:
+            _current.stop()
+        _current = ForkServer(env, output)
+        return _current
 
 
 def stop() -> None:
     global _current
-    if _current is not None:
-        _current.stop()
-        _current = None
+    with _lock:
+        if _current is not None:
+            _current.stop()
+            _current = None
 
 
 def launch(argv: list[str], env: dict, cwd: str) -> ForkedKernel:
     """A kernel from the process's template, started (or started again) when there is none,
     it has ended or its environment differs."""
     for attempt in (1, 2):
-        if _current is None or not _current.suits(env):
-            start(_shared_env(env))
+        with _lock:
+            server = _current
+        if server is None or not server.suits(env):
+            server = start(_shared_env(env))
         try:
-            return _current.launch(argv, env, cwd)
+            return server.launch(argv, env, cwd)
         except ForkServerGone:
             stop()
             if attempt == 2:

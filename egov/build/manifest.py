@@ -74,6 +74,7 @@ class FullEntry:
 class Manifest:
     reports: dict[str, Entry] = field(default_factory=dict)
     full_reports: dict[str, FullEntry] = field(default_factory=dict)
+    index_key: str | None = None  # what index.html was made from besides the reports
 
     @classmethod
     def read(cls, reports_dir: Path) -> "Manifest":
@@ -99,6 +100,8 @@ class Manifest:
             full = _record(FullEntry, e)
             if full is not None:
                 out.full_reports[lang] = full
+        index = raw.get("index")
+        out.index_key = index.get("key") if isinstance(index, dict) else None
         return out
 
     def to_json(self) -> dict:
@@ -116,6 +119,8 @@ class Manifest:
         out = {"reports": reports}
         if self.full_reports:
             out["full_reports"] = {lang: asdict(f) for lang, f in self.full_reports.items()}
+        if self.index_key:
+            out["index"] = {"key": self.index_key}
         return out
 
     def to_bytes(self) -> bytes:

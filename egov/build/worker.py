@@ -42,6 +42,18 @@ def init_worker(log: str | None, parent: int) -> None:
     data.clear_cache()  # a forked worker inherits the build's cache of loaded tables
 
 
+def prepare(show_code: bool) -> None:
+    """In the build's process, before the workers fork from it: import what they use and
+    compile the page template once, instead of once in each worker."""
+    import nbformat
+    import papermill  # noqa: F401
+
+    import egov.build.kernels  # noqa: F401
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# egov")])
+    render.page(nb, "prepare", ".", show_code)
+
+
 def _on_term(signum, frame):
     raise KeyboardInterrupt  # unwinds papermill and nbclient, whose clean-up ends the kernel
 

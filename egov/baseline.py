@@ -44,19 +44,19 @@ def run(path: Path) -> nbformat.NotebookNode:
 
 
 def refresh(paths: list[Path], jobs: int = 2) -> None:
-    from egov.build import forkserver
+    from egov.build import forkclient
 
     def one(p: Path) -> Path:
         nbformat.write(run(p), p)
         return p
 
-    forkserver.start()  # from this thread, which outlives the pool's
+    forkclient.start()  # from this thread, which outlives the pool's
     try:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             for p in pool.map(one, paths):
                 print(f"refreshed {p}")
     finally:
-        forkserver.stop()
+        forkclient.stop()
 
 
 def main(argv: list[str] | None = None) -> int:

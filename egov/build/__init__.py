@@ -14,8 +14,9 @@ The modules, in the order a build uses them:
 * :mod:`~egov.build.hashing`, :mod:`~egov.build.plan` — what runs and why (the cache);
 * :mod:`~egov.build.engine` — worker processes, the order of work, signals;
 * :mod:`~egov.build.worker` — one task in a worker: execute through the ``egov`` papermill
-  engine (:mod:`~egov.build.kernels`, warm kernels forked by :mod:`~egov.build.forkserver`),
-  render (:mod:`~egov.build.render`); what crosses the pool is in :mod:`~egov.build.records`;
+  engine (:mod:`~egov.build.kernels`; warm kernels forked by :mod:`~egov.build.forkserver`,
+  asked through :mod:`~egov.build.forkclient`), render (:mod:`~egov.build.render`); what
+  crosses the pool is in :mod:`~egov.build.records`;
 * :mod:`~egov.build.publish` — staged files moved into place; :mod:`~egov.build.manifest`,
   :mod:`~egov.build.index` — what was made, and the page that links it.
 

@@ -22,7 +22,7 @@ import signal
 import time
 from pathlib import Path
 
-from egov.build import forkserver, plan as pl, publish as pub
+from egov.build import forkclient, plan as pl, publish as pub
 from egov.build.layout import INDEX, MANIFEST, SOURCE_DATE_EPOCH, in_reports, record_name, show
 from egov.build.manifest import Manifest, package_versions
 from egov.build.records import FullTask, PdfTask, ReportTask, Result
@@ -154,13 +154,13 @@ class Build:
 
     def __enter__(self) -> "Build":
         self.staging.mkdir()
-        if (self.opts.kernel or "egov") in forkserver.WARM_KERNELS:
+        if (self.opts.kernel or "egov") in forkclient.WARM_KERNELS:
             with open(self.log, "ab") as out:
-                forkserver.start({**os.environ, **kernel_env()}, output=out.fileno())
+                forkclient.start({**os.environ, **kernel_env()}, output=out.fileno())
         return self
 
     def __exit__(self, *exc) -> None:
-        forkserver.stop()
+        forkclient.stop()
         pub.remove_staging(self.staging)
 
     # ---------------------------------------------------------------------------------------
@@ -177,7 +177,7 @@ class Build:
                 manifest.reports[job.key] = pub.refreshed(job, manifest.reports[job.key])
         todo = [j for j in jobs if j.todo]
         if not any(j.execute for j in todo):
-            forkserver.stop()
+            forkclient.stop()
         fulls = [t for lang in self.opts.langs if not self.unsettled[lang] and (t := self._full(lang))]
         if not todo and not fulls:
             return

@@ -34,7 +34,7 @@ from jupyter_client.provisioning import LocalProvisioner
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from traitlets import Type
 
-from egov.build import forkserver
+from egov.build import forkclient
 
 #: The ``ename`` of the error output a fault leaves in the cell it stopped.
 TIMEOUT, DEAD_KERNEL = "CellTimeoutError", "DeadKernelError"
@@ -56,19 +56,19 @@ class WarmProvisioner(LocalProvisioner):
             return await super().launch_kernel(cmd, **kwargs)
         env = dict(kwargs.get("env") or os.environ)
         self.cwd = kwargs.get("cwd") or os.getcwd()
-        self.process = forkserver.launch(cmd[3:], env, str(self.cwd))
+        self.process = forkclient.launch(cmd[3:], env, str(self.cwd))
         self.pid = self.pgid = self.process.pid  # the kernel leads its own session and group
         return self.connection_info
 
     async def send_signal(self, signum: int) -> None:
-        if isinstance(self.process, forkserver.ForkedKernel):
+        if isinstance(self.process, forkclient.ForkedKernel):
             self.process.send_signal(signum)  # never to a pid that has ended (it may be reused)
         else:
             await super().send_signal(signum)
 
     async def kill(self, restart: bool = False) -> None:
         await super().kill(restart)
-        if isinstance(self.process, forkserver.ForkedKernel):
+        if isinstance(self.process, forkclient.ForkedKernel):
             try:  # SIGKILL ends it at once: spare jupyter_client's 0.1 s polls
                 self.process.wait(1)
             except subprocess.TimeoutExpired:
@@ -108,14 +108,14 @@ class WarmKernelClient(AsyncKernelClient):
 
 
 class WarmKernelManager(AsyncKernelManager):
-    """Kernels named in :data:`~egov.build.forkserver.WARM_KERNELS` are this environment's
+    """Kernels named in :data:`~egov.build.forkclient.WARM_KERNELS` are this environment's
     Python, warm; others come from their kernelspec."""
 
     client_factory = Type(klass=WarmKernelClient)
 
     @property
     def kernel_spec(self):
-        if self._kernel_spec is None and self.kernel_name in forkserver.WARM_KERNELS:
+        if self._kernel_spec is None and self.kernel_name in forkclient.WARM_KERNELS:
             self._kernel_spec = KernelSpec(
                 argv=[*_LAUNCHER, "-f", "{connection_file}", "--HistoryManager.hist_file=:memory:"],
                 display_name="Python (egov)", language="python",

@@ -21,8 +21,9 @@ import threading
 
 #: Kernels run warm, from this environment's Python (the notebooks' kernelspec name).
 WARM_KERNELS = ("egov",)
-#: Variables a kernel may have that its template need not share (set per notebook or launch).
-PER_KERNEL = frozenset({"EGOV_DATA_TRACE", "JPY_PARENT_PID", "JPY_SESSION_NAME"})
+#: Variables a kernel may have that its template need not share (set per notebook or launch;
+#: jupyter_client drops PYTHONEXECUTABLE from a Python kernel's environment).
+PER_KERNEL = frozenset({"EGOV_DATA_TRACE", "JPY_PARENT_PID", "JPY_SESSION_NAME", "PYTHONEXECUTABLE"})
 
 
 class ForkServerGone(RuntimeError):

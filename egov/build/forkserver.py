@@ -2,11 +2,12 @@
 
 Starting a kernel is mostly starting Python and importing pandas, matplotlib, seaborn, IPython
 and the egov library: about 1 s of CPU, more than most sections' own cells. The *template*
-(``python -m egov.build.forkserver``) pays it once. It imports them, starting no thread, no event
-loop and no zmq context, then waits. For each kernel asked for it forks; the child puts back
-what a new interpreter would have (signal dispositions and mask, environment, working folder,
-``sys.argv``, ``sys.path``, numpy's random state; Python's ``random`` reseeds itself at fork),
-starts its own session and becomes an ipykernel on the connection file jupyter_client wrote.
+(``python -m egov.build.forkserver``) pays it once: it imports them and loads the data
+tables, starting no thread, no event loop and no zmq context, then waits. For each kernel asked
+for it forks; the child puts back what a new interpreter would have (signal dispositions and
+mask, environment, working folder, ``sys.argv``, ``sys.path``, numpy's random state; Python's
+``random`` reseeds itself at fork), starts its own session and becomes an ipykernel on the
+connection file jupyter_client wrote.
 Each notebook still runs in a new process with an empty namespace; whatever it changes
 (variables, rcParams, module state, the working folder) dies with that process.
 
@@ -42,7 +43,8 @@ PRELOAD = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "IPy
            "ipykernel.kernelapp", "ipykernel.ipkernel",
            # what a kernel imports while it starts (none starts a thread when imported)
            "ipykernel.debugger", "IPython.core.completerlib", "IPython.core.debugger", "sqlite3",
-           "tornado.queues", "tornado.locks", "psutil")
+           "tornado.queues", "tornado.locks", "psutil", "IPython.core.pylabtools",
+           "matplotlib.backends.backend_agg")
 #: egov modules the notebooks do not import (all others are preloaded).
 NOT_PRELOADED = frozenset({"build", "cli", "baseline", "exporters", "__main__"})
 #: Process names (``ps -o comm``, ``psutil.Process.name()``), at most 15 bytes.
@@ -83,7 +85,9 @@ def set_process_name(name: str) -> None:
 # the template
 
 def preload() -> list[str]:
-    """Import the stack; returns the modules that could not be imported."""
+    """Import the stack, and load the data tables once (:mod:`egov.data` caches them per
+    folder and hands notebooks copies; what each notebook reads is still traced by it). Returns
+    what could not be imported or loaded: the notebook meets it again, in its own process."""
     import importlib
     import pkgutil
 
@@ -95,8 +99,12 @@ def preload() -> list[str]:
     for name in names:
         try:
             importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - the notebook meets it again, in its own process
+        except Exception:  # noqa: BLE001
             failed.append(name)
+    try:
+        sys.modules["egov.data"].tables()
+    except Exception:  # noqa: BLE001 - bad data: each notebook reports it as a cold kernel would
+        failed.append("egov.data.tables()")
     return failed
 
 

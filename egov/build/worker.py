@@ -22,8 +22,8 @@ _ERROR_TAG = "papermill-error-cell-tag"
 
 
 def init_worker(log: str | None, parent: int) -> None:
-    """Worker start-up: die with the build; leave interrupts to the build's process; send
-    output (kernels' start-up warnings, font notices) to the log; import once."""
+    """Worker start-up (what it uses was imported by :func:`prepare` before it forked): die
+    with the build; leave interrupts to the build's process; send output to the log."""
     from egov.build.forkserver import die_with_parent
 
     die_with_parent(parent)
@@ -34,10 +34,7 @@ def init_worker(log: str | None, parent: int) -> None:
         os.dup2(fd, 1)
         os.dup2(fd, 2)
         os.close(fd)
-    import papermill  # noqa: F401
-
-    import egov.build.kernels  # noqa: F401
-    from egov import data, exporters  # noqa: F401
+    from egov import data
 
     data.clear_cache()  # a forked worker inherits the build's cache of loaded tables
 
@@ -45,10 +42,16 @@ def init_worker(log: str | None, parent: int) -> None:
 def prepare(show_code: bool) -> None:
     """In the build's process, before the workers fork from it: import what they use and
     compile the page template once, instead of once in each worker."""
+    import sys
+
+    # jsonschema (under nbformat) imports rfc3987_syntax, when installed, only to check "iri"
+    # formats, which no notebook schema uses; it builds a grammar as it is imported (0.5-1 s)
+    sys.modules.setdefault("rfc3987_syntax", None)
     import nbformat
     import papermill  # noqa: F401
 
     import egov.build.kernels  # noqa: F401
+    import egov.data  # noqa: F401 - the workers fingerprint what each notebook read
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# egov")])
     try:

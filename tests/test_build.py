@@ -396,6 +396,32 @@ def test_failing_notebook_keeps_the_good_report(tmp_path, monkeypatch, capsys):
     assert not (root / "reports" / "en" / "failed" / "flaky.ipynb").exists()
 
 
+def test_a_failed_section_pdf_leaves_the_full_report_as_it_was(project, monkeypatch, capsys):
+    """The full report is laid out from the sections' pages while their PDFs are made; when one
+    of those PDFs then fails, the full report is not put in place either."""
+    from egov.build import render
+
+    path = project / "notebooks" / "reads_platform.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("One more sentence.", id="extra"))
+    nbformat.write(nb, path)
+    real = render.pdf
+
+    def pdf(text, base_url=None):  # the section pages fail; the full report does not
+        if re.search(r"<title>(The national platform|国家政务服务平台)</title>", text):
+            raise RuntimeError("layout crashed")
+        return real(text, base_url)
+
+    monkeypatch.setattr(render, "pdf", pdf)  # the workers are forked from this process
+    full = {lang: (project / "reports" / lang / "full_report.pdf").read_bytes() for lang in ("zh", "en")}
+    capsys.readouterr()
+    assert egov_build(project) == 1
+    err = capsys.readouterr().err
+    assert "reads_platform.ipynb [zh]: rendering failed: RuntimeError: layout crashed" in err
+    assert "full zh report: not updated, as zh/reads_platform failed" in err
+    assert {lang: (project / "reports" / lang / "full_report.pdf").read_bytes() for lang in ("zh", "en")} == full
+
+
 def test_timeout_fails_the_cell(tmp_path, monkeypatch, capsys):
     root = make_project(tmp_path, {"slow": "slow"})
     monkeypatch.setenv("EGOV_DATA_DIR", str(root / "data"))

@@ -168,7 +168,13 @@ class Build:
         """Run the jobs, publishing each report as it is finished; the caller handles Interrupted."""
         self.jobs, self.manifest, self.by_key = jobs, manifest, {j.key: j for j in jobs}
         self.unchanged = manifest.to_bytes()
-        self.unsettled = {lang: {j.key for j in jobs if j.lang == lang and j.todo} for lang in self.opts.langs}
+        langs = self.opts.langs
+        # per language: reports not yet rendered, not yet in place; pages made for the full report
+        self.unrendered = {lang: {j.key for j in jobs if j.lang == lang and j.todo} for lang in langs}
+        self.unsettled = {lang: set(self.unrendered[lang]) for lang in langs}
+        self.staged: dict[str, dict] = {lang: {} for lang in langs}
+        self.spoiled: dict[str, set] = {lang: set() for lang in langs}
+        self.full_made: dict[str, tuple] = {}
         stems = {nb.stem for nb in self.every}
         for key in [k for k in manifest.reports if k.split("/", 1)[-1] not in stems]:
             del manifest.reports[key]  # notebooks that no longer exist (their files stay)
@@ -178,7 +184,7 @@ class Build:
         todo = [j for j in jobs if j.todo]
         if not any(j.execute for j in todo):
             forkclient.stop()
-        fulls = [t for lang in self.opts.langs if not self.unsettled[lang] and (t := self._full(lang))]
+        fulls = [t for lang in self.opts.langs if not self.unrendered[lang] and (t := self._full(lang))]
         if not todo and not fulls:
             return
         from egov.build import worker
@@ -217,17 +223,21 @@ class Build:
         if "pdf" not in self.opts.formats:
             return None
         return pl.full_task(lang, self.every, self.manifest, self.reports_dir, self.staging,
-                            self.opts.show_code)
+                            self.opts.show_code, staged=self.staged[lang])
 
     # ---------------------------------------------------------------------------------------
     def _finished(self, task, result: Result, pool: Pool) -> None:
         if isinstance(task, FullTask):
-            with signals_deferred():
-                msg = pub.publish_full(task.lang, result, task.cache_key, [s for s, _, _ in task.sections],
-                                       self.manifest, self.reports_dir)
-                pub.write_manifest(self.reports_dir, self.manifest)
-            return self._step(task.key, result, msg)
-        if isinstance(task, PdfTask):
+            self.full_made[task.lang] = (task, result)
+            return self._publish_full(task.lang)
+        if isinstance(task, ReportTask):
+            self._rendered(task, result, pool)
+            if result.ok and "pdf" in task.formats:
+                self.waiting_pdf[task.key] = result
+                pool.submit(PdfTask(task.key, task.lang, task.label, result.page,
+                                    str(Path(task.notebook).parent), str(self.staging)), _PDF)
+                return
+        else:  # the PDF of a report: the report is complete
             report = self.waiting_pdf.pop(task.key)
             report.seconds.update(result.seconds)
             if result.ok:
@@ -235,22 +245,49 @@ class Build:
             else:
                 report.fail(result.error).outputs.clear()
             result = report
-        elif result.ok and "pdf" in self.by_key[task.key].render:
-            self.waiting_pdf[task.key] = result
-            notebook = self.by_key[task.key].notebook
-            pool.submit(PdfTask(task.key, task.lang, task.label, result.page, str(notebook.parent),
-                                str(self.staging)), _PDF)
-            return
-        job = self.by_key[task.key]
+        self._publish(self.by_key[task.key], result)
+
+    def _rendered(self, task: ReportTask, result: Result, pool: Pool) -> None:
+        """A report's page is made: keep it for the full report, which starts as soon as every
+        section of its language has one (beside the sections' PDFs)."""
+        if result.ok and result.page:
+            from egov.build.hashing import sha256_file
+
+            kept = self.staging / "full" / task.key
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            os.link(result.page, kept)  # the page itself moves into place with its report
+            ipynb = result.outputs.get("ipynb") or task.executed
+            self.staged[task.lang][task.stem] = (sha256_file(Path(ipynb)), str(kept))
+        self.unrendered[task.lang].discard(task.key)
+        if not self.unrendered[task.lang] and (full := self._full(task.lang)):
+            pool.submit(full, _FULL)
+            self.progress.grow(1)
+
+    def _publish(self, job: pl.Job, result: Result) -> None:
         with signals_deferred():  # a report and its manifest entry move together
             msg = pub.publish(job, result, self.manifest, self.reports_dir, self.versions, self.opts.show_code)
             pub.write_manifest(self.reports_dir, self.manifest)
         self.built += result.ok and job.execute
+        if not result.ok and job.notebook.stem in self.staged[job.lang]:
+            self.spoiled[job.lang].add(job.key)
         self._step(job.key, result, msg)
         self.unsettled[job.lang].discard(job.key)
-        if not self.unsettled[job.lang] and (full := self._full(job.lang)):
-            pool.submit(full, _FULL)
-            self.progress.grow(1)
+        self._publish_full(job.lang)
+
+    def _publish_full(self, lang: str) -> None:
+        """The full report goes into place once every section of its language is in place, and
+        only if none of the sections it was made from failed since."""
+        if lang not in self.full_made or self.unsettled[lang]:
+            return
+        task, result = self.full_made.pop(lang)
+        if self.spoiled[lang]:
+            result = Result(task.key).fail(f"full {lang} report: not updated, as "
+                                           f"{', '.join(sorted(self.spoiled[lang]))} failed")
+        with signals_deferred():
+            msg = pub.publish_full(lang, result, task.cache_key, [s for s, _, _ in task.sections],
+                                   self.manifest, self.reports_dir)
+            pub.write_manifest(self.reports_dir, self.manifest)
+        self._step(task.key, result, msg)
 
     def _step(self, key: str, result: Result, msg: str) -> None:
         if result.ok:

@@ -181,22 +181,30 @@ class _Fingerprints:
 
 
 def full_task(lang: str, notebooks: list[Path], manifest: Manifest, reports_dir: Path,
-              staging: Path, show_code: bool) -> FullTask | None:
+              staging: Path, show_code: bool, staged: dict | None = None) -> FullTask | None:
     """The full report of a language (every section, each from a new page) when it is out of
-    date; None when it is up to date or a section has no report yet."""
+    date; None when it is up to date or a section has no report yet.
+
+    ``staged`` maps a section to the hash of the executed notebook and the page this build has
+    just made (not yet in place: its PDF may still be laid out); other sections are taken as
+    they are in the reports folder."""
     template, library = hashing.template_hash(), hashing.library_hash()
     sections = []
     for nb in notebooks:
+        if staged and nb.stem in staged:
+            sha, page = staged[nb.stem]
+            sections.append((nb.stem, sha, None, page))
+            continue
         entry = manifest.reports.get(f"{lang}/{nb.stem}")
-        ipynb = entry.outputs.get("ipynb") if entry else None
-        path = in_reports(reports_dir, ipynb.path) if ipynb else None
+        out = entry.outputs.get("ipynb") if entry else None
+        path = in_reports(reports_dir, out.path) if out else None
         if path is None or not path.is_file():
             return None
         html = entry.outputs.get("html")
         page = None
-        if html and html.render_key == render_key(ipynb.sha256, "html", template, show_code, library):
+        if html and html.render_key == render_key(out.sha256, "html", template, show_code, library):
             page = in_reports(reports_dir, html.path)  # the section page as it is: no need to render it again
-        sections.append((nb.stem, ipynb.sha256, str(path), str(page) if page and page.is_file() else None))
+        sections.append((nb.stem, out.sha256, str(path), str(page) if page and page.is_file() else None))
     key = hashing.hash_obj({"schema": BUILD_SCHEMA, "sections": [(s, sha) for s, sha, _, _ in sections],
                             "template": template, "pages": hashing.pages_hash(), "show_code": show_code,
                             "egov_library": library})
@@ -205,4 +213,3 @@ def full_task(lang: str, notebooks: list[Path], manifest: Manifest, reports_dir:
         return None
     return FullTask(key=f"full/{lang}", lang=lang, cache_key=key, show_code=show_code,
                     sections=tuple((s, p, page) for s, _, p, page in sections), staging=str(staging))
-

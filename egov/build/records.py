@@ -60,7 +60,7 @@ class FullTask:
     key: str  # "full/<lang>"
     lang: str
     cache_key: str
-    sections: tuple[tuple[str, str, str | None], ...]  # (stem, executed notebook, its page or None)
+    sections: tuple[tuple[str, str | None, str | None], ...]  # (stem, executed notebook, its page)
     show_code: bool
     staging: str
 

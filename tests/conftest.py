@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import DATA, ROOT, artifact, make_project, reseal, rewrite, run_egov  # noqa: F401
+from tests.helpers import DATA, build, make_project, run_egov
 
 collect_ignore_glob = ["fixtures/*"]
 
@@ -39,8 +39,6 @@ def built_reports(tmp_path_factory) -> Path:
 def fixture_build(tmp_path_factory) -> Path:
     """Two fixture notebooks built in both languages, HTML and PDF, on a data copy: a project
     folder (notebooks/, data/, reports/) that tests copy before changing anything."""
-    from tests.helpers import build
-
     root = make_project(tmp_path_factory.mktemp("fixtures"),
                         {"reads_websites": "reads_websites", "reads_platform": "reads_platform"})
     out = build(root, "--workers", "2")

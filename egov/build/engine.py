@@ -166,7 +166,7 @@ class Build:
     # ---------------------------------------------------------------------------------------
     def run(self, jobs: list[pl.Job], manifest: Manifest) -> None:
         """Run the jobs, publishing each report as it is finished; the caller handles Interrupted."""
-        self.jobs, self.manifest, self.by_key = jobs, manifest, {j.key: j for j in jobs}
+        self.manifest, self.by_key = manifest, {j.key: j for j in jobs}
         self.unchanged = manifest.to_bytes()
         langs = self.opts.langs
         # per language: reports not yet rendered, not yet in place; pages made for the full report

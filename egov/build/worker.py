@@ -60,17 +60,27 @@ def prepare(show_code: bool) -> None:
         pass
 
 
+_terminated = False
+
+
 def _on_term(signum, frame):
+    global _terminated
+    _terminated = True
     raise KeyboardInterrupt  # unwinds papermill and nbclient, whose clean-up ends the kernel
 
 
 def run(task) -> Result:
     """Carry out one task (the function the pool calls)."""
-    if isinstance(task, ReportTask):
-        return run_report(task)
-    if isinstance(task, PdfTask):
-        return run_pdf(task)
-    return run_full(task)
+    try:
+        if isinstance(task, ReportTask):
+            return run_report(task)
+        if isinstance(task, PdfTask):
+            return run_pdf(task)
+        return run_full(task)
+    except KeyboardInterrupt:
+        if _terminated:  # unwound (its kernel shut down): end, as the pool would keep us waiting
+            os._exit(128 + signal.SIGTERM)
+        raise
 
 
 def _timed(result: Result, stage: str, t0: float) -> None:

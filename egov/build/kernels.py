@@ -24,6 +24,7 @@ import os
 import subprocess
 import sys
 import time
+from importlib import metadata
 from queue import Empty
 
 import nbformat
@@ -32,7 +33,7 @@ from jupyter_client.kernelspec import KernelSpec, NoSuchKernel
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from traitlets import Type
+from traitlets import default
 
 from egov.build import forkclient
 
@@ -41,6 +42,8 @@ TIMEOUT, DEAD_KERNEL = "CellTimeoutError", "DeadKernelError"
 #: A kernel that dies before running any cell is started again, up to this many times in all.
 KERNEL_START_TRIES = 3
 _LAUNCHER = [sys.executable, "-m", "ipykernel_launcher"]
+#: ipykernel 7 greets each IOPub subscriber (JEP 65).
+_GREETS = int(metadata.version("ipykernel").split(".")[0]) >= 7
 
 
 class KernelStartError(RuntimeError):
@@ -77,11 +80,11 @@ class WarmProvisioner(LocalProvisioner):
 
 class WarmKernelClient(AsyncKernelClient):
     """Ready as soon as the kernel is. jupyter_client's handshake, after the ``kernel_info``
-    reply, waits up to 0.2 s for an IOPub message to be sure IOPub is connected; ipykernel
+    reply, waits up to 0.2 s for an IOPub message to be sure IOPub is connected; ipykernel 7
     greets each IOPub subscriber (``iopub_welcome``), which says the same at once."""
 
     async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
-        if await self._welcomed(min(timeout or 10, 10)):
+        if _GREETS and await self._welcomed(min(timeout or 2, 2)):
             msg_id = self.kernel_info()
             try:
                 while True:
@@ -111,7 +114,9 @@ class WarmKernelManager(AsyncKernelManager):
     """Kernels named in :data:`~egov.build.forkclient.WARM_KERNELS` are this environment's
     Python, warm; others come from their kernelspec."""
 
-    client_factory = Type(klass=WarmKernelClient)
+    @default("client_factory")
+    def _client_factory_default(self):
+        return WarmKernelClient if self.kernel_name in forkclient.WARM_KERNELS else AsyncKernelClient
 
     @property
     def kernel_spec(self):

@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEBS   := fonts-noto-cjk poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Plain logs when stdout is not a terminal (cron, CI, `make test | cat`): no ANSI colour codes.
+PLAIN  := $$([ -t 1 ] || echo --color=no)
 
 .PHONY: reports test setup system kernel check datapackage clean
 
@@ -14,8 +16,8 @@ reports: setup
 	$(BIN)/egov build
 
 test: setup
-	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest --nbval --nbval-current-env notebooks --nbval-sanitize-with tests/nbval-sanitize.cfg
+	$(BIN)/python -m pytest $(PLAIN)
+	$(BIN)/python -m pytest --nbval --nbval-current-env notebooks --nbval-sanitize-with tests/nbval-sanitize.cfg $(PLAIN)
 
 check: setup
 	$(BIN)/egov check

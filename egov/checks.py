@@ -8,7 +8,8 @@ EGDI = mean of its sub-indices) are functions here.
 
 from __future__ import annotations
 
-import ast
+import functools
+import math
 import operator
 import re
 from dataclasses import dataclass
@@ -17,11 +18,22 @@ from pathlib import Path
 import pandas as pd
 
 from egov import data
+from egov.schema import UNSIGNED_NUMBER, parse_number
 from egov.source import DATA_DIR
 
 REF = re.compile(r"([a-z0-9_]+)(?:\[([^\]]+)\])?@([0-9][0-9-]*)")
-_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+_BINOPS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
 _COMPARE = {"==": None, "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
+#: Rules are short sums and ratios: a longer expression, or one nested deeper (brackets and
+#: signs), is refused before any work is done.
+MAX_EXPRESSION_CHARS = 2_000
+MAX_DEPTH = 40
+_TOKEN = re.compile(rf"\s*(?:({UNSIGNED_NUMBER})|([-+*/()]))")
+
+
+class ExpressionError(ValueError):
+    """An expression that cannot be evaluated: not arithmetic, too long or deep, a division by
+    zero, or a result that is not a finite number."""
 
 
 @dataclass(frozen=True)
@@ -44,24 +56,73 @@ def references(expr: str) -> list[tuple[str, str, str]]:
 
 
 def arithmetic(text: str) -> float:
-    """Value of ``+ - * /`` over numbers; anything else (names, calls) is refused.
+    """Value of ``+ - * /``, signs and brackets over numbers; anything else (names, calls,
+    Python literals such as ``1_000`` or ``0x10``) raises :class:`ExpressionError`.
 
     >>> round(arithmetic("100 * 861 / 897"), 2)
     95.99
+    >>> arithmetic("1 / (2 - 2)")
+    Traceback (most recent call last):
+    ...
+    egov.checks.ExpressionError: division by zero
     """
-    return _arith(ast.parse(text, mode="eval"))
+    if len(text) > MAX_EXPRESSION_CHARS:
+        raise ExpressionError(f"{len(text):,} characters, over the {MAX_EXPRESSION_CHARS:,}-character "
+                              "limit for an expression")
+    tokens, pos = [], 0
+    while pos < len(text) and not text[pos:].isspace():
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            raise ExpressionError(f"not allowed in an expression: {text[pos:].strip()[:40]!r}")
+        tokens.append(m[1] or m[2])
+        pos = m.end()
+    value, i = _sum(tokens, 0, 0)
+    if i < len(tokens):
+        raise ExpressionError(f"unexpected {tokens[i]!r} after {' '.join(tokens[:i])[-40:]!r}")
+    if not math.isfinite(value):
+        raise ExpressionError("the result is not a finite number")
+    return value
 
 
-def _arith(node: ast.AST) -> float:
-    if isinstance(node, ast.Expression):
-        return _arith(node.body)
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
-        return float(node.value)
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-        return _BINOPS[type(node.op)](_arith(node.left), _arith(node.right))
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return -_arith(node.operand)
-    raise ValueError(f"not allowed in an expression: {ast.unparse(node)}")
+def _sum(tokens: list[str], i: int, depth: int) -> tuple[float, int]:
+    value, i = _product(tokens, i, depth)
+    while i < len(tokens) and tokens[i] in "+-":
+        right, j = _product(tokens, i + 1, depth)
+        value, i = _BINOPS[tokens[i]](value, right), j
+    return value, i
+
+
+def _product(tokens: list[str], i: int, depth: int) -> tuple[float, int]:
+    value, i = _signed(tokens, i, depth)
+    while i < len(tokens) and tokens[i] in "*/":
+        right, j = _signed(tokens, i + 1, depth)
+        if tokens[i] == "/" and right == 0:
+            raise ExpressionError("division by zero")
+        value, i = _BINOPS[tokens[i]](value, right), j
+    return value, i
+
+
+def _signed(tokens: list[str], i: int, depth: int) -> tuple[float, int]:
+    sign = 1.0
+    while i < len(tokens) and tokens[i] in ("+", "-"):
+        sign, i, depth = (-sign if tokens[i] == "-" else sign), i + 1, depth + 1
+        if depth > MAX_DEPTH:
+            raise ExpressionError(f"nested deeper than {MAX_DEPTH} levels (brackets and signs)")
+    if i >= len(tokens):
+        raise ExpressionError("the expression ends where a number was expected")
+    if tokens[i] == "(":
+        if depth + 1 > MAX_DEPTH:
+            raise ExpressionError(f"nested deeper than {MAX_DEPTH} levels (brackets and signs)")
+        value, i = _sum(tokens, i + 1, depth + 1)
+        if i >= len(tokens) or tokens[i] != ")":
+            raise ExpressionError("a '(' is never closed")
+        return sign * value, i + 1
+    if tokens[i] in "*/)":
+        raise ExpressionError(f"unexpected {tokens[i]!r} where a number was expected")
+    try:
+        return sign * parse_number(tokens[i]), i + 1
+    except ValueError as err:
+        raise ExpressionError(str(err)) from None
 
 
 def evaluate(expr: str, obs: pd.DataFrame) -> float:
@@ -72,10 +133,16 @@ def evaluate(expr: str, obs: pd.DataFrame) -> float:
 
 def _rule_result(rule, obs: pd.DataFrame, lang: str) -> Result:
     desc = rule[f"description_{lang}"]
-    try:
-        left, right = evaluate(rule["left"], obs), evaluate(rule["right"], obs)
-    except KeyError as err:
-        return Result(rule["rule_id"], desc, False, f"missing input: {err.args[0]}")
+    sides = []
+    for side in ("left", "right"):
+        try:
+            sides.append(evaluate(rule[side], obs))
+        except KeyError as err:
+            return Result(rule["rule_id"], desc, False, f"missing input: {err.args[0]}")
+        except ExpressionError as err:
+            return Result(rule["rule_id"], desc, False, f"cannot evaluate the {side} side "
+                                                        f"{_clip(rule[side])!r}: {err}")
+    left, right = sides
     if rule["op"] == "==":
         ok = abs(left - right) <= float(rule["tolerance"]) + 1e-9
         detail = f"{left:,.6g} vs {right:,.6g} (difference {abs(left - right):.4g}, tolerance {float(rule['tolerance']):g})"
@@ -85,7 +152,54 @@ def _rule_result(rule, obs: pd.DataFrame, lang: str) -> Result:
     return Result(rule["rule_id"], desc, bool(ok), detail)
 
 
-def _un_ranks(egdi: pd.DataFrame, lang: str) -> Result:
+def _clip(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[:n] + "…"
+
+
+def same_expression(a: str, b: str) -> bool:
+    """Whether two rule sides are the same expression (spacing, outer brackets and an explicit
+    ``[total]`` aside): such a rule always holds, so it proves nothing.
+
+    >>> same_expression("a@2020 + b[total]@2020", "(a@2020+b@2020)")
+    True
+    """
+    def canonical(expr: str) -> str:
+        text = re.sub(r"\s+", "", REF.sub(lambda m: f"{m[1]}[{m[2] or 'total'}]@{m[3]}", expr))
+        while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+            text = text[1:-1]
+        return text
+
+    return canonical(a) == canonical(b)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for c in text:
+        depth += {"(": 1, ")": -1}.get(c, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _table_rule(rule_id: str, zh: str, en: str):
+    """A rule over whole tables: the function returns (passed, detail); its description comes
+    from here, and an input the data lacks makes it FAIL with the reason instead of raising."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def result(*tables, lang: str) -> Result:
+            try:
+                passed, detail = fn(*tables)
+            except KeyError as err:
+                passed, detail = False, f"missing input: {err.args[0]}"
+            except (TypeError, ValueError, ArithmeticError) as err:
+                passed, detail = False, f"cannot be checked: {type(err).__name__}: {err}"
+            return Result(rule_id, {"zh": zh, "en": en}[lang], bool(passed), detail)
+        return result
+    return wrap
+
+
+@_table_rule("un_ranks_agree_with_values", "联合国EGDI:各期排名与指数值一致", "UN EGDI: ranks agree with values in every survey")
+def _un_ranks(egdi: pd.DataFrame):
     """Within each survey, a higher EGDI never has a worse rank."""
     bad = []
     for year, g in egdi.dropna(subset=["egdi", "rank"]).groupby("year"):
@@ -93,56 +207,56 @@ def _un_ranks(egdi: pd.DataFrame, lang: str) -> Result:
         worse = g["rank"].to_numpy()[1:] < g["rank"].to_numpy()[:-1]
         if worse.any():
             bad.append(f"{year}: {int(worse.sum())} inversions")
-    desc = {"zh": "联合国EGDI:各期排名与指数值一致", "en": "UN EGDI: ranks agree with values in every survey"}[lang]
-    return Result("un_ranks_agree_with_values", desc, not bad,
-                  "; ".join(bad) or f"{egdi['year'].nunique()} surveys, no inversions")
+    return not bad, "; ".join(bad) or f"{egdi['year'].nunique()} surveys, no inversions"
 
 
-def _un_mean(egdi: pd.DataFrame, lang: str) -> Result:
+@_table_rule("un_egdi_is_mean", "联合国EGDI:2014年起EGDI等于三项分指数的平均值", "UN EGDI: from 2014, EGDI = mean(OSI, HCI, TII)")
+def _un_mean(egdi: pd.DataFrame):
     """From 2014 the EGDI is the mean of OSI, HCI and TII (to the data's rounding)."""
     d = egdi[(egdi["year"] >= 2014)].dropna(subset=["egdi", "osi", "hci", "tii"])
+    if d.empty:
+        return False, "no survey from 2014 on with all four indices"
     diff = (d["egdi"] - (d["osi"] + d["hci"] + d["tii"]) / 3).abs()
     worst = d.loc[diff.idxmax()]
-    desc = {"zh": "联合国EGDI:2014年起EGDI等于三项分指数的平均值",
-            "en": "UN EGDI: from 2014, EGDI = mean(OSI, HCI, TII)"}[lang]
-    return Result("un_egdi_is_mean", desc, bool(diff.max() <= 1e-4),
-                  f"{len(d)} rows, largest difference {diff.max():.2g} ({worst['iso3']} {worst['year']})")
+    return diff.max() <= 1e-4, f"{len(d)} rows, largest difference {diff.max():.2g} ({worst['iso3']} {worst['year']})"
 
 
-def _china_rows_agree(egdi: pd.DataFrame, china: pd.DataFrame, lang: str) -> Result:
+@_table_rule("un_china_rows_agree", "联合国EGDI:全部国家表中的中国数据与经新闻核对的中国表一致",
+             "UN EGDI: China's rows agree with the news-corroborated China table")
+def _china_rows_agree(egdi: pd.DataFrame, china: pd.DataFrame):
     """China's rows in the all-countries table equal the separately corroborated China table."""
     all_rows = egdi[egdi["iso3"] == "CHN"].set_index("year")
     bad = [f"{r.year} {col}" for r in china.itertuples() for col, other in
            (("egdi", "egdi"), ("osi", "osi"), ("hci", "hci"), ("tii", "tii"), ("egdi_rank", "rank"))
-           if abs(float(getattr(r, col)) - float(all_rows.loc[r.year, other])) > 1e-9]
-    desc = {"zh": "联合国EGDI:全部国家表中的中国数据与经新闻核对的中国表一致",
-            "en": "UN EGDI: China's rows agree with the news-corroborated China table"}[lang]
-    return Result("un_china_rows_agree", desc, not bad, "; ".join(bad) or f"{len(china)} surveys × 5 values agree")
+           if not abs(float(getattr(r, col)) - float(all_rows.loc[r.year, other])) <= 1e-9]
+    return not bad, "; ".join(bad) or f"{len(china)} surveys × 5 values agree"
 
 
-def _article_matches_un(obs: pd.DataFrame, egdi: pd.DataFrame, lang: str) -> Result:
+@_table_rule("article_matches_un", "文章的EGDI及排名与联合国数据一致", "The article's EGDI and ranks match the UN data")
+def _article_matches_un(obs: pd.DataFrame, egdi: pd.DataFrame):
     china = egdi[egdi["iso3"] == "CHN"].set_index("year")
     pairs = [(ind, int(p), data.value(obs, ind, period=p), china.loc[int(p), col])
              for ind, col in (("egdi", "egdi"), ("egdi_rank", "rank")) for p in ("2018", "2020")]
-    bad = [f"{i} {p}: article {a:g}, UN {u:g}" for i, p, a, u in pairs if abs(a - float(u)) > 1e-4]
-    desc = {"zh": "文章的EGDI及排名与联合国数据一致", "en": "The article's EGDI and ranks match the UN data"}[lang]
-    return Result("article_matches_un", desc, not bad, "; ".join(bad) or f"{len(pairs)} values agree")
+    bad = [f"{i} {p}: article {a:g}, UN {u:g}" for i, p, a, u in pairs if not abs(a - float(u)) <= 1e-4]
+    return not bad, "; ".join(bad) or f"{len(pairs)} values agree"
 
 
-def _sources_agree(obs: pd.DataFrame, lang: str) -> Result:
+@_table_rule("sources_agree", "文章与参考来源对同一统计的数值一致", "The article and reference sources agree where both state a figure")
+def _sources_agree(obs: pd.DataFrame):
     """Where the article and a reference source give the same statistic, they agree."""
     key = ["indicator_id", "breakdown", "period"]
     d = obs[obs["status"] != "gap"]
     both = d[d["origin"] == "article"].merge(d[d["origin"] == "reference"], on=key, suffixes=("_a", "_r"))
     bad = both[(both["value_a"] - both["value_r"]).abs() > 1e-9]
-    desc = {"zh": "文章与参考来源对同一统计的数值一致", "en": "The article and reference sources agree where both state a figure"}[lang]
-    detail = "; ".join(f"{r.indicator_id}[{r.breakdown}]@{r.period}: {r.value_a:g} vs {r.value_r:g}"
-                       for r in bad.itertuples()) or f"{len(both)} shared figures agree"
-    return Result("sources_agree", desc, bad.empty, detail)
+    return bad.empty, "; ".join(f"{r.indicator_id}[{r.breakdown}]@{r.period}: {r.value_a:g} vs {r.value_r:g}"
+                                for r in bad.itertuples()) or f"{len(both)} shared figures agree"
 
 
-def _derived_have_rules(obs: pd.DataFrame, rules: pd.DataFrame, lang: str) -> Result:
-    """Every derived or corrected value is the right-hand side of the rule it names."""
+@_table_rule("derived_values_recompute", "每个推算或更正的数值都由其规则重新计算",
+             "Every derived or corrected value is recomputed by the rule it names")
+def _derived_have_rules(obs: pd.DataFrame, rules: pd.DataFrame):
+    """Every derived or corrected value is involved in the rule it names, and that rule is not
+    one that always holds (its two sides the same expression)."""
     by_id = rules.set_index("rule_id")
     bad = []
     for r in obs[obs["status"].isin(["derived", "corrected"])].itertuples():
@@ -153,10 +267,11 @@ def _derived_have_rules(obs: pd.DataFrame, rules: pd.DataFrame, lang: str) -> Re
         targets = references(rule["left"]) + references(rule["right"])
         if (r.indicator_id, r.breakdown, r.period) not in targets:
             bad.append(f"{r.indicator_id}[{r.breakdown}]@{r.period}: rule {r.rule} does not involve it")
-    desc = {"zh": "每个推算或更正的数值都由其规则重新计算",
-            "en": "Every derived or corrected value is recomputed by the rule it names"}[lang]
+        elif same_expression(rule["left"], rule["right"]):
+            bad.append(f"{r.indicator_id}[{r.breakdown}]@{r.period}: rule {r.rule} cannot prove it: its two "
+                       "sides are the same expression, so it always holds")
     n = int(obs["status"].isin(["derived", "corrected"]).sum())
-    return Result("derived_values_recompute", desc, not bad, "; ".join(bad) or f"{n} values, each checked by its rule")
+    return not bad, "; ".join(bad) or f"{n} values, each checked by its rule"
 
 
 def run(data_dir: Path = DATA_DIR, lang: str = "en") -> list[Result]:
@@ -165,9 +280,10 @@ def run(data_dir: Path = DATA_DIR, lang: str = "en") -> list[Result]:
     rules = data.table("rules", data_dir)
     egdi = data.un_egdi(data_dir)
     results = [_rule_result(r, obs, lang) for r in rules.to_dict("records")]
-    results += [_derived_have_rules(obs, rules, lang), _sources_agree(obs, lang),
-                _article_matches_un(obs, egdi, lang), _china_rows_agree(egdi, data.table("un_egdi_china", data_dir), lang),
-                _un_ranks(egdi, lang), _un_mean(egdi, lang)]
+    results += [_derived_have_rules(obs, rules, lang=lang), _sources_agree(obs, lang=lang),
+                _article_matches_un(obs, egdi, lang=lang),
+                _china_rows_agree(egdi, data.table("un_egdi_china", data_dir), lang=lang),
+                _un_ranks(egdi, lang=lang), _un_mean(egdi, lang=lang)]
     return results
 
 

@@ -33,3 +33,34 @@ def _short(path: str) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd()))
     except ValueError:
         return path
+
+
+#: Set to 1 to see the traceback behind a command-line error.
+DEBUG_ENV = "EGOV_DEBUG"
+
+
+def exit_code(err: BaseException) -> int:
+    """2 for bad input (data, parameters, project), 130 for Ctrl-C, 1 for every other failure."""
+    if isinstance(err, KeyboardInterrupt):
+        return 130
+    return 2 if isinstance(err, (DataError, ParameterError)) else 1
+
+
+def describe(err: BaseException) -> str:
+    """One line naming the cause: our own messages as they are; a file for OS errors; else the
+    exception's type and first line, and how to see the traceback.
+
+    >>> describe(FileNotFoundError(2, "No such file or directory", "data/x.csv"))
+    'data/x.csv: No such file or directory'
+    >>> describe(ZeroDivisionError("division by zero"))
+    'unexpected ZeroDivisionError: division by zero (run with EGOV_DEBUG=1 to see where)'
+    """
+    if isinstance(err, KeyboardInterrupt):
+        return "interrupted"
+    if isinstance(err, (DataError, ParameterError)):
+        return str(err)
+    if isinstance(err, OSError) and err.strerror:
+        where = err.filename if err.filename is not None else ""
+        return f"{_short(str(where))}: {err.strerror}" if where != "" else err.strerror
+    first = (str(err).strip().splitlines() or [""])[0]
+    return f"unexpected {type(err).__name__}: {first} (run with {DEBUG_ENV}=1 to see where)"

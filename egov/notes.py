@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from egov import checks, data, source
+from egov import checks, data, markup, source
 from egov import text as tx
 from egov.plots import _numbers, show_table, source_name
 
@@ -25,14 +25,14 @@ def _article_source() -> pd.Series:
 
 def overview_title(lang: str) -> None:
     """H1: the article's title (Chinese, from the cleaned article) or its English rendering."""
-    tx.markdown("# " + tx.pick(lang, source.article().title, "Ten charts on China's internet e-government in 2020"))
+    tx.markdown("# " + tx.pick(lang, markup.md(source.article().title), "Ten charts on China's internet e-government in 2020"))
 
 
 def overview_introduction(lang: str, as_of: str) -> None:
     """What this report is, whose article it reproduces, and the period it reports on."""
     a = _article_source()
-    title, date = a["title"], a["date"]
-    name = source_name(a["source_id"], lang)
+    title, date = markup.md(a["title"]), a["date"]
+    name = markup.md(source_name(a["source_id"], lang))
     when = tx.period_label(as_of, lang)
     if lang == _ZH:
         tx.markdown(f"本报告以可复现的方式重现{name}发表的文章《{title}》（{tx.period_label(date, lang)}）。"
@@ -40,7 +40,7 @@ def overview_introduction(lang: str, as_of: str) -> None:
             "另补充公开来源的参考数据：此前各期的统计，以及联合国电子政务调查的各国数据。"
             f"报告时点为{when}。数据的清洗、更正和一致性检查见“数据说明”一节。")
     else:
-        note = a["note"] if isinstance(a["note"], str) else ""
+        note = markup.md(a["note"]) if isinstance(a["note"], str) else ""
         tx.markdown(f"This report reproduces the article “{title}” (*Ten charts on China's internet e-government "
             f"in 2020*) by {name}, published {tx.period_label(date, lang)}, as open, checkable data. {note} "
             "Every figure in the article is a row of a data table with its source and the sentence it "
@@ -81,7 +81,7 @@ def contents(lang: str) -> None:
     names = list(secs[f"name_{lang}"])
     extra = [tx.pick(lang, "国际比较：中国与对比国家", "International comparison: China and its peers"),
              tx.pick(lang, "数据说明：清洗、更正与一致性检查", "Data notes: cleaning, corrections and consistency checks")]
-    tx.markdown("\n".join(f"{i}. {n}" for i, n in enumerate(names + extra, start=1)))
+    tx.markdown("\n".join(f"{i}. {markup.md(n)}" for i, n in enumerate(names + extra, start=1)))
 
 
 # =========================================================================== data notes

@@ -23,7 +23,7 @@ LANGS = ("zh", "en")
 #: The span the data covers (UN surveys 2003–2024; the article and CNNIC series within it).
 AS_OF_FIRST, AS_OF_LAST = "2003-01", "2024-12"
 DEFAULT_AS_OF = "2020-06"
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 
 def _describe(value) -> str:

@@ -51,7 +51,7 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import Formatter, MaxNLocator  # noqa: E402
 
-from egov import data  # noqa: E402
+from egov import data, markup  # noqa: E402
 from egov import text as tx  # noqa: E402
 
 # --------------------------------------------------------------------------- theme
@@ -102,6 +102,7 @@ RC = {
     "axes.edgecolor": "#999999",
     "text.color": INK,
     "axes.labelcolor": INK,
+    "text.parse_math": False,  # a '$' in a label is a dollar sign, never mathtext
 }
 
 
@@ -211,7 +212,7 @@ def show(chart: Chart | NoData, notebook: str) -> None:
     from IPython.display import display
 
     if isinstance(chart, NoData):
-        tx.markdown("*" + chart.message + "*")
+        tx.markdown("*" + markup.md(chart.message) + "*")
         return
     png = base64.b64encode(chart.png()).decode("ascii")
     display({"image/png": png, "text/plain": f"[{chart.title}]"}, raw=True,
@@ -750,9 +751,10 @@ def websites_by_level(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06
         below = np.array([float(t["value"].iloc[1]) for t in trend])
         total = np.array([float(t["value"].iloc[2]) for t in trend])
         lab = tx.labels(lang)["breakdowns"]
-        ax2.bar(x, below, color=COLORS["level=provincial_and_below"], width=0.55, label=lab["level=provincial_and_below"])
+        ax2.bar(x, below, color=COLORS["level=provincial_and_below"], width=0.55,
+                label=markup.mpl(lab["level=provincial_and_below"]))
         ax2.bar(x, central, bottom=below, color=COLORS["level=central"], width=0.55,
-                label=re.split(r"\s*[（(]", lab["level=central"])[0])
+                label=markup.mpl(re.split(r"\s*[（(]", lab["level=central"])[0]))
         for xi, t in zip(x, total):
             ax2.text(xi, t, tx.number(t, lang), ha="center", va="bottom", fontsize=9.5, fontweight="bold")
         ax2.set_xticks(x, [tx.period_label(t["period"].iloc[0], lang, short=True) for t in trend])
@@ -869,7 +871,7 @@ def _series_panel(ax, obs, indicator, breakdowns, lang, as_of, colors, styles):
         x = list(r["date"])
         y = r["value"].astype(float).to_numpy()
         name = tx.labels(lang)["breakdowns"][b] if b != "total" else tx.labels(lang)["indicators"][indicator]
-        ax.plot(x, y, color=c, ls=ls, marker="o", ms=4.5, lw=1.6, label=name)
+        ax.plot(x, y, color=c, ls=ls, marker="o", ms=4.5, lw=1.6, label=markup.mpl(name))
         above = [True] * len(y)
         for k in range(len(y)):
             lower_than_neighbours = all(y[k] < y[j] for j in (k - 1, k + 1) if 0 <= j < len(y))

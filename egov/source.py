@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,9 +20,11 @@ from pathlib import Path
 import yaml
 
 from egov.errors import DataError
+from egov.project import default_data_dir
 
-#: The data folder: ``$EGOV_DATA_DIR`` when set (a copy to try an edit on), else the project's.
-DATA_DIR = Path(os.environ.get("EGOV_DATA_DIR") or Path(__file__).resolve().parent.parent / "data")
+#: The data folder: ``$EGOV_DATA_DIR`` when set (a copy to try an edit on), else the project's
+#: (found by :mod:`egov.project`).
+DATA_DIR = default_data_dir()
 ORIGIN_FILE = "raw/origin.yaml"
 
 #: A reading: one pinyin syllable carrying a tone mark, right after a CJK character.
@@ -52,17 +55,73 @@ class Article:
     sections: dict[str, str]
 
 
+#: A data or raw file larger than this is refused before it is read (a runaway export, not data).
+MAX_FILE_BYTES = 20 * 1024 * 1024
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def read_file(path: Path, limit: int = MAX_FILE_BYTES, what: str = "data file") -> bytes:
+    """The bytes of a file the data folder names: a regular file (symlinks followed), at most
+    ``limit`` bytes.
+
+    It is opened without blocking and checked on the open descriptor, so a FIFO, a device such
+    as ``/dev/zero`` or a directory is refused by name instead of hanging or filling memory; at
+    most ``limit + 1`` bytes are read, whatever size the file reports.
+    """
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as err:
+        raise DataError(path, reason=f"cannot read the file: {err.strerror}") from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a file")
+        via = f" (a symlink to {os.path.realpath(path)})" if path.is_symlink() else ""
+        raise DataError(path, reason=f"not a regular file: it is {kind}{via}; {_a(what)} must be a "
+                                     "regular file; refusing to read it")
+    with os.fdopen(fd, "rb") as f:
+        if st.st_size > limit:
+            raise DataError(path, reason=f"file is {st.st_size:,} bytes, over the {limit:,}-byte limit "
+                                         f"for {_a(what)}; refusing to read it")
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise DataError(path, reason=f"file holds more than the {limit:,}-byte limit for {_a(what)} "
+                                     "(it grew while being read); refusing the rest")
+    return data
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[0] in "aeiou" else "a ") + noun
+
+
 def sha256(path: Path) -> str:
     """Hex SHA-256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return hashlib.sha256(read_file(path, what="raw file")).hexdigest()
 
 
 def origins(data_dir: Path = DATA_DIR) -> dict:
-    """The origin records of the raw files (``data/raw/origin.yaml``)."""
+    """The origin records of the raw files (``data/raw/origin.yaml``): each has at least a
+    ``path`` and a ``sha256``."""
     path = Path(data_dir) / ORIGIN_FILE
     if not path.exists():
         raise DataError(path, reason="origin record is missing; expected data/raw/origin.yaml")
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        record = yaml.safe_load(read_file(path, 1024 * 1024, "origin record").decode("utf-8"))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise DataError(path, row=mark.line + 1 if mark else None, reason=f"not valid YAML: "
+                        f"{getattr(err, 'problem', None) or err}") from None
+    except UnicodeDecodeError as err:
+        raise DataError(path, reason=f"not UTF-8 (byte {err.start}); save the file as UTF-8") from None
+    files = record.get("files") if isinstance(record, dict) else None
+    if not isinstance(files, dict):
+        raise DataError(path, reason="expected a mapping 'files:' of raw file names to their records")
+    for name, r in files.items():
+        if not (isinstance(r, dict) and isinstance(r.get("path"), str) and isinstance(r.get("sha256"), str)):
+            raise DataError(path, column=f"files.{name}", reason="expected a record with a 'path' and a 'sha256'")
+    return record
 
 
 def read_raw(name: str, data_dir: Path = DATA_DIR) -> str:
@@ -74,17 +133,21 @@ def read_raw(name: str, data_dir: Path = DATA_DIR) -> str:
     record = origins(data_dir)["files"].get(name)
     if record is None:
         raise DataError(Path(data_dir) / "raw" / name, reason="no origin record for this raw file")
-    path = Path(data_dir) / "raw" / record["path"]
+    rel = Path(os.path.normpath(record["path"]))
+    path = Path(data_dir) / "raw" / rel
+    if rel.is_absolute() or rel.parts[:1] == ("..",):
+        raise DataError(Path(data_dir) / ORIGIN_FILE, column=f"files.{name}.path",
+                        reason=f"{record['path']!r} leads outside data/raw; a raw file must be inside it")
     if not path.exists():
         raise DataError(path, reason="raw file is missing")
-    actual = sha256(path)
+    data = read_file(path, what="raw file")
+    actual = hashlib.sha256(data).hexdigest()
     if actual != record["sha256"]:
         raise DataError(
             path,
             reason=f"checksum mismatch: expected SHA-256 {record['sha256']}, found {actual}; "
             "raw files are immutable, restore the original bytes",
         )
-    data = path.read_bytes()
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:

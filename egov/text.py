@@ -17,14 +17,13 @@ for a reference it says so in a plain sentence instead of failing.
 
 from __future__ import annotations
 
-import html
 import re
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from egov import data
+from egov import data, markup
 from egov.checks import arithmetic
 
 LANGS = ("zh", "en")
@@ -404,11 +403,13 @@ class Story:
         raise ValueError(f"unknown format {fmt!r}")
 
     def render(self, template: str) -> str:
-        """The template with every placeholder filled; raises :class:`Missing` on a gap."""
-        return _PLACEHOLDER.sub(lambda m: self._field(m[1], m[2]), template)
+        """The template (Markdown) with every placeholder filled, each value escaped as text;
+        raises :class:`Missing` on a gap."""
+        return _PLACEHOLDER.sub(lambda m: markup.md(self._field(m[1], m[2])), template)
 
     def missing_sentence(self, err: Missing) -> str:
-        name = indicator_name(err.indicator, err.breakdown, self.lang, sentence=True)
+        """Markdown: the plain sentence for a gap."""
+        name = markup.md(indicator_name(err.indicator, err.breakdown, self.lang, sentence=True))
         when = period_label(err.period, self.lang) if err.period else period_label(self.as_of, self.lang)
         if self.lang == "zh":
             return f"数据中没有{when}的“{name}”，此处从略。" if err.period else \
@@ -426,8 +427,8 @@ class Story:
     # ---- display (IPython)
 
     def corrections(self) -> list[str]:
-        """One sentence per corrected value this story's data holds, up to as_of: what was
-        printed, what it is, and the rule that proves it."""
+        """One sentence (Markdown) per corrected value this story's data holds, up to as_of: what
+        was printed, what it is, and the rule that proves it."""
         if self.obs is None:
             return []
         rules = data.table("rules").set_index("rule_id")
@@ -435,14 +436,15 @@ class Story:
         out = []
         for _, r in c.sort_values(["indicator_id", "breakdown", "period"]).iterrows():
             name = indicator_name(r["indicator_id"], r["breakdown"], self.lang, sentence=True)
-            when = period_label(r["period"], self.lang)
+            name, when = markup.md(name[0].upper() + name[1:] if self.lang == "en" else name), \
+                markup.md(period_label(r["period"], self.lang))
             q = r["qualifier"] if pd.notna(r["qualifier"]) else None
-            v = quantity(float(r["value"]), r["unit"], self.lang, q)
-            why = rules.loc[r["rule"], f"description_{self.lang}"]
-            out.append(f"{when}{name}：原文印作“{r['printed']}”，更正为{v}。依据：{why}（规则 `{r['rule']}`）。"
+            v = markup.md(quantity(float(r["value"]), r["unit"], self.lang, q))
+            why = markup.md(rules.loc[r["rule"], f"description_{self.lang}"])
+            printed, rule = markup.md(r["printed"]), markup.code(r["rule"])
+            out.append(f"{when}{name}：原文印作“{printed}”，更正为{v}。依据：{why}（规则 {rule}）。"
                        if self.lang == "zh" else
-                       f"{name[0].upper() + name[1:]}, {when}: printed as “{r['printed']}”, corrected to {v}. "
-                       f"Why: {why} (rule `{r['rule']}`).")
+                       f"{name}, {when}: printed as “{printed}”, corrected to {v}. Why: {why} (rule {rule}).")
         return out
 
     def note_corrections(self) -> None:
@@ -463,15 +465,13 @@ class Story:
 
     def section_title(self, section: str) -> None:
         """The notebook's H1: the section's name from the data's labels."""
-        markdown("# " + labels(self.lang)["sections"][section])
+        markdown("# " + markup.md(labels(self.lang)["sections"][section]))
 
 
 def markdown(text: str) -> None:
-    """Display Markdown whose words may come from the data, with ``& < >`` escaped.
-
-    Markdown passes raw HTML through to the report, so a label reading ``<script>…`` would
-    run there; escaped, it is shown as the text it is. The narrative itself uses no HTML.
-    """
+    """Display Markdown written by the project, every data value in it escaped with
+    :func:`egov.markup.md` where it was filled in (the report's renderer lets raw HTML, links
+    and maths through, so a value left raw would act as markup)."""
     from IPython.display import Markdown, display
 
-    display(Markdown(html.escape(text, quote=False)))
+    display(Markdown(text))

@@ -1,0 +1,92 @@
+"""Data strings as text: the one place that escapes a string from the data for each place a
+report shows it, so a label such as ``[click me](javascript:alert(1))``, ``*emph*`` or
+``$x^2$`` reads as those characters and never becomes a link, emphasis or maths.
+
+Escape the *values*, never the templates: the project's own Markdown (``**Corrections**``, a
+list, a heading) is written around escaped values and keeps working.
+
+- :func:`md`: a value inside Markdown shown through IPython's ``Markdown`` and rendered by
+  nbconvert's mistune (with its math, table, URL, strikethrough, task-list and
+  definition-list plugins, and raw HTML let through) or by JupyterLab;
+- :func:`code`: a value inside a Markdown code span;
+- :func:`html`: a value inside HTML text or a quoted attribute;
+- :func:`mpl`: a value drawn by matplotlib. The theme turns mathtext off
+  (``rcParams["text.parse_math"] = False``), so ``$`` is a dollar sign; what is left is the
+  legend's rule that a label starting with ``_`` is not shown.
+
+>>> md("[click me](javascript:alert(1))")
+'\\\\[click me\\\\](javascript:alert(1))'
+>>> md("*emph* & <b>")
+'\\\\*emph\\\\* &amp; &lt;b&gt;'
+>>> md("1. first"), md("- item"), md("http://example.com")
+('1\\\\. first', '\\\\- item', 'http\\\\://example.com')
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+
+#: Whitespace that ends a Markdown line or indents one: a value never starts a block.
+_SPACE = re.compile(r"[ \t\r\n\f\v\x85\u2028\u2029]+")
+#: Characters that make inline Markdown anywhere (emphasis, code, links, maths, tables,
+#: strikethrough, headings) get a backslash; those that make raw HTML become entities, and so
+#: does the backslash itself, which would otherwise pair with the next character (``\\(``
+#: starts LaTeX maths in nbconvert).
+_ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "&#92;"}
+_SPECIAL = re.compile(r"[`*_\[\]$~|#&<>\\]")
+#: What makes a block when it starts a line: a list item (``-``, ``+``, ``1.``, ``1)``), a
+#: setext underline (``=``), a definition (``:``).
+_LINE_START = re.compile(r"^( ?)([-+=:]|\d{1,9}(?=[.)]( |$)))")
+
+
+def md(value) -> str:
+    """``value`` as Markdown text that renders as exactly its characters.
+
+    Runs of whitespace (line breaks included) become one space, so a value cannot start a
+    block of its own; everything else is kept, escaped.
+    """
+    s = _SPACE.sub(" ", str(value))
+    s = _SPECIAL.sub(lambda m: _ENTITY.get(m[0]) or "\\" + m[0], s)
+    s = s.replace("://", "\\://")  # a bare URL would become a link (mistune's url plugin)
+    m = _LINE_START.match(s)
+    if m:
+        marker = m[2]
+        if marker[0].isdigit():  # '1.' → '1\.'
+            s = m[1] + marker + "\\" + s[m.end():]
+        else:
+            s = m[1] + "\\" + marker + s[m.end():]
+    return s
+
+
+def code(value) -> str:
+    """``value`` as a Markdown code span (backticks included): a fence longer than any run of
+    backticks inside it, padded when the value starts or ends with one.
+
+    >>> code("a_b"), code("x`y")
+    ('`a_b`', '``x`y``')
+    """
+    s = _SPACE.sub(" ", str(value))
+    fence = "`" * (max((len(r) for r in re.findall(r"`+", s)), default=0) + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") else ""
+    return f"{fence}{pad}{s}{pad}{fence}"
+
+
+def html(value) -> str:
+    """``value`` as HTML text or a double- or single-quoted attribute value.
+
+    >>> html('<a href="x">')
+    '&lt;a href=&quot;x&quot;&gt;'
+    """
+    return _html.escape(str(value), quote=True)
+
+
+def mpl(value) -> str:
+    """``value`` as a matplotlib label (legend entries included): mathtext is off in the theme,
+    and a label starting with ``_`` would be left out of a legend, so it gets a leading space.
+
+    >>> mpl("_x"), mpl("$x^2$")
+    (' _x', '$x^2$')
+    """
+    s = str(value)
+    return " " + s if s.startswith("_") else s

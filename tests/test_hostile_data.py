@@ -69,6 +69,7 @@ INSPECT = """() => ({
 })"""
 
 
+@pytest.mark.slow
 def test_labels_reach_every_report_as_text(tmp_path):
     """Markdown, HTML and maths in labels, sources and rules: shown as typed, in a real browser;
     no link or image is made from them, no request leaves the file, the charts still draw."""

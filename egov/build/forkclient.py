@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import signal
 import socket
@@ -21,6 +22,9 @@ import threading
 
 #: Kernels run warm, from this environment's Python (the notebooks' kernelspec name).
 WARM_KERNELS = ("egov",)
+#: ``import egov.x`` and ``from egov[.x] import y, z`` lines of a notebook's code.
+_IMPORT = re.compile(r"^[ \t]*(?:import[ \t]+(egov(?:\.\w+)*)"
+                     r"|from[ \t]+(egov(?:\.\w+)*)[ \t]+import[ \t]+\(?([\w \t,]+))", re.M)
 #: Variables a kernel may have that its template need not share (set per notebook or launch;
 #: jupyter_client drops PYTHONEXECUTABLE from a Python kernel's environment).
 PER_KERNEL = frozenset({"EGOV_DATA_TRACE", "JPY_PARENT_PID", "JPY_SESSION_NAME", "PYTHONEXECUTABLE"})
@@ -84,12 +88,13 @@ class ForkedKernel:
 class ForkServer:
     """A template process and the control socket to it."""
 
-    def __init__(self, env: dict | None = None, output: int | None = None):
+    def __init__(self, env: dict | None = None, output: int | None = None, modules=()):
         self.env = dict(os.environ if env is None else env)
         control, far = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         with far:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "egov.build.forkserver", str(far.fileno()), str(os.getpid())],
+                [sys.executable, "-m", "egov.build.forkserver", str(far.fileno()), str(os.getpid()),
+                 *modules],
                 pass_fds=[far.fileno()], env=self.env, stdin=subprocess.DEVNULL,
                 stdout=output, stderr=output)
         self.control = control
@@ -144,10 +149,40 @@ class ForkServer:
 
 
 _current: ForkServer | None = None
+_wanted: list[str] = []  # egov modules a template started on demand imports
 _lock = threading.Lock()
 
 
-def start(env: dict | None = None, output: int | None = None) -> ForkServer:
+def code_cells(path) -> list[str]:
+    """The code cells' sources of a notebook file (none if it cannot be read)."""
+    try:
+        nb = json.loads(open(path, encoding="utf-8").read())
+        return ["".join(c.get("source", "")) for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+    except (OSError, ValueError, AttributeError, TypeError):
+        return []
+
+
+def notebook_modules(sources) -> list[str]:
+    """The egov modules that code (cells' sources) imports, for the template to import first.
+
+    >>> notebook_modules(["from egov import data, plots", "import egov.notes as n", "from egov.text import Story"])
+    ['egov.data', 'egov.notes', 'egov.plots', 'egov.text']
+    """
+    found = set()
+    for source in sources:
+        for plain, base, names in _IMPORT.findall(source):
+            found.add(plain or base)
+            if base == "egov":  # `from egov import data, plots`: modules of the package
+                found.update(f"egov.{n.split()[0]}" for n in names.split(",") if n.strip())
+    return sorted(found - {"egov"})
+
+
+def want(modules) -> None:
+    """The egov modules a template started on demand (by :func:`launch`) imports."""
+    _wanted[:] = list(modules)
+
+
+def start(env: dict | None = None, output: int | None = None, modules=()) -> ForkServer:
     """Start the process's template now (its imports run while the caller does other work);
     processes forked after this share it. Call it from a thread that lives as long as the
     template is needed (the template ends with the thread that started it)."""
@@ -155,7 +190,7 @@ def start(env: dict | None = None, output: int | None = None) -> ForkServer:
     with _lock:
         if _current is not None:
             _current.stop()
-        _current = ForkServer(env, output)
+        _current = ForkServer(env, output, modules)
         return _current
 
 
@@ -174,7 +209,7 @@ def launch(argv: list[str], env: dict, cwd: str) -> ForkedKernel:
         with _lock:
             server = _current
         if server is None or not server.suits(env):
-            server = start(_shared_env(env))
+            server = start(_shared_env(env), modules=_wanted)
         try:
             return server.launch(argv, env, cwd)
         except ForkServerGone:

@@ -45,8 +45,6 @@ PRELOAD = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "IPy
            "ipykernel.debugger", "IPython.core.completerlib", "IPython.core.debugger", "sqlite3",
            "tornado.queues", "tornado.locks", "psutil", "IPython.core.pylabtools",
            "matplotlib.backends.backend_agg")
-#: egov modules the notebooks do not import (all others are preloaded).
-NOT_PRELOADED = frozenset({"build", "cli", "baseline", "exporters", "__main__"})
 #: Process names (``ps -o comm``, ``psutil.Process.name()``), at most 15 bytes.
 TEMPLATE_NAME, KERNEL_NAME = "egov-forkserver", "egov-kernel"
 _PR_SET_PDEATHSIG, _PR_SET_NAME = 1, 15
@@ -84,27 +82,24 @@ def set_process_name(name: str) -> None:
 # --------------------------------------------------------------------------------------------
 # the template
 
-def preload() -> list[str]:
-    """Import the stack, and load the data tables once (:mod:`egov.data` caches them per
-    folder and hands notebooks copies; what each notebook reads is still traced by it). Returns
-    what could not be imported or loaded: the notebook meets it again, in its own process."""
+def preload(modules: list[str]) -> list[str]:
+    """Import the stack and ``modules`` (the egov modules the notebooks import), and load the
+    data tables once (:mod:`egov.data` caches them per folder and hands notebooks copies; what
+    each notebook reads is still traced by it). Returns what could not be imported or loaded:
+    the notebook meets it again, in its own process."""
     import importlib
-    import pkgutil
 
-    import egov
-
-    names = list(PRELOAD) + [f"egov.{m.name}" for m in pkgutil.iter_modules(egov.__path__)
-                             if m.name not in NOT_PRELOADED and not m.name.startswith("_")]
     failed = []
-    for name in names:
+    for name in [*PRELOAD, *modules]:
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001
             failed.append(name)
-    try:
-        sys.modules["egov.data"].tables()
-    except Exception:  # noqa: BLE001 - bad data: each notebook reports it as a cold kernel would
-        failed.append("egov.data.tables()")
+    if "egov.data" in sys.modules:
+        try:
+            sys.modules["egov.data"].tables()
+        except Exception:  # noqa: BLE001 - bad data: each notebook reports it as a cold kernel would
+            failed.append("egov.data.tables()")
     return failed
 
 
@@ -249,8 +244,9 @@ def become_kernel(request: dict, ready: int, template: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m egov.build.forkserver CONTROL_FD PARENT_PID``."""
-    fd, parent = (int(a) for a in (argv or sys.argv[1:]))
+    """``python -m egov.build.forkserver CONTROL_FD PARENT_PID [MODULE ...]``."""
+    fd, parent, *modules = argv or sys.argv[1:]
+    fd, parent = int(fd), int(parent)
     die_with_parent(parent)
     set_process_name(TEMPLATE_NAME)
     # as ipykernel_launcher: the working folder is not on sys.path (IPython adds '' back)
@@ -261,7 +257,7 @@ def main(argv: list[str] | None = None) -> None:
     signal.pthread_sigmask(signal.SIG_SETMASK, ())
     # the backend ipykernel chooses at start, set before matplotlib is imported (it reads it then)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    preload()
+    preload(modules)
     template = os.getpid()
     request, ready = Template(socket.socket(fileno=fd), fresh).serve()
     become_kernel(request, ready, template)

@@ -166,6 +166,9 @@ def _nbclient_engine():
                 log=logger, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
                 kernel_manager_class=WarmKernelManager, shutdown_kernel="immediate")
             env = {**os.environ, **(kernel_env or {})}
+            # what a template started for this notebook imports first
+            forkclient.want(forkclient.notebook_modules(c.source for c in nb_man.nb.cells
+                                                        if c.cell_type == "code"))
             for attempt in range(1, KERNEL_START_TRIES + 1):
                 try:
                     return PapermillNotebookClient(nb_man, **options).execute(env=env)

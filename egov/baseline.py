@@ -96,8 +96,7 @@ def refresh(paths: list[Path], jobs: int = 2) -> None:
         nbformat.write(run(p), p)
         return p
 
-    code = [src for p in paths for src in forkclient.code_cells(p)]
-    forkclient.start(modules=forkclient.notebook_modules(code))  # from this thread: it outlives the pool's
+    forkclient.start(modules=[str(p) for p in paths])  # from this thread: it outlives the pool's
     try:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             for p in pool.map(one, paths):

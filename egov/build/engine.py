@@ -155,10 +155,9 @@ class Build:
     def __enter__(self) -> "Build":
         self.staging.mkdir()
         if (self.opts.kernel or "egov") in forkclient.WARM_KERNELS:
-            modules = forkclient.notebook_modules(src for nb in self.opts.notebooks
-                                                  for src in forkclient.code_cells(nb))
-            with open(self.log, "ab") as out:
-                forkclient.start({**os.environ, **kernel_env()}, output=out.fileno(), modules=modules)
+            with open(self.log, "ab") as out:  # it imports what the notebooks import
+                forkclient.start({**os.environ, **kernel_env()}, output=out.fileno(),
+                                 modules=[str(nb) for nb in self.opts.notebooks])
         return self
 
     def __exit__(self, *exc) -> None:

@@ -184,7 +184,8 @@ def want(modules) -> None:
 
 def start(env: dict | None = None, output: int | None = None, modules=()) -> ForkServer:
     """Start the process's template now (its imports run while the caller does other work);
-    processes forked after this share it. Call it from a thread that lives as long as the
+    processes forked after this share it. ``modules``: egov modules, or notebooks (``.ipynb``)
+    whose imports the template imports too. Call it from a thread that lives as long as the
     template is needed (the template ends with the thread that started it)."""
     global _current
     with _lock:

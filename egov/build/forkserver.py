@@ -244,9 +244,14 @@ def become_kernel(request: dict, ready: int, template: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m egov.build.forkserver CONTROL_FD PARENT_PID [MODULE ...]``."""
-    fd, parent, *modules = argv or sys.argv[1:]
+    """``python -m egov.build.forkserver CONTROL_FD PARENT_PID [MODULE | NOTEBOOK.ipynb ...]``:
+    the egov modules to import besides the stack, named or imported by the notebooks."""
+    from egov.build.forkclient import code_cells, notebook_modules
+
+    fd, parent, *more = argv or sys.argv[1:]
     fd, parent = int(fd), int(parent)
+    modules = [m for m in more if not m.endswith(".ipynb")]
+    modules += notebook_modules(src for nb in more if nb.endswith(".ipynb") for src in code_cells(nb))
     die_with_parent(parent)
     set_process_name(TEMPLATE_NAME)
     # as ipykernel_launcher: the working folder is not on sys.path (IPython adds '' back)

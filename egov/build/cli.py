@@ -245,7 +245,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, metavar="SECONDS",
                    help="fail a notebook when one cell runs longer than this (default: no limit)")
     p.add_argument("--show-code", action="store_true", help="show code inputs in HTML and PDF")
-    p.add_argument("--kernel", metavar="NAME", help="Jupyter kernel (default: the notebook's kernelspec)")
+    p.add_argument("--kernel", metavar="NAME",
+                   help="run the notebooks on this registered Jupyter kernel instead (default: their "
+                        "kernel, egov: this environment's Python, forked warm from a template)")
     p.add_argument("--reports-dir", "--output", "-o", default=str(DEFAULT_REPORTS), metavar="DIR",
                    help="where reports go (default: reports/ in the project)")
     p.add_argument("--notebooks", default=str(DEFAULT_NOTEBOOKS), metavar="DIR",

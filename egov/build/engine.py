@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 import os
+import shutil
 import signal
 import time
 from pathlib import Path
@@ -256,7 +257,10 @@ class Build:
 
             kept = self.staging / "full" / task.key
             kept.parent.mkdir(parents=True, exist_ok=True)
-            os.link(result.page, kept)  # the page itself moves into place with its report
+            try:  # the page itself moves into place with its report
+                os.link(result.page, kept)
+            except OSError:  # a file system without hard links
+                shutil.copyfile(result.page, kept)
             ipynb = result.outputs.get("ipynb") or task.executed
             self.staged[task.lang][task.stem] = (sha256_file(Path(ipynb)), str(kept))
         self.unrendered[task.lang].discard(task.key)

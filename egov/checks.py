@@ -1,7 +1,8 @@
 """Consistency rules: parts sum to totals, shares match counts, derived values recompute.
 
-The arithmetic rules live in ``data/rules.csv`` as expressions over observations, written
-``indicator[breakdown]@period`` (``[breakdown]`` omitted for the total), so the rule that
+The arithmetic rules live in ``data/rules.csv`` as expressions over observations, written in
+the one reference grammar of :mod:`egov.refs` with explicit periods
+(``indicator[breakdown]@period``, ``[breakdown]`` omitted for the total), so the rule that
 proves a correction sits beside the data it proves. Rules that need a whole table (UN ranks,
 EGDI = mean of its sub-indices) are functions here.
 """
@@ -17,11 +18,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from egov import data
+from egov import data, refs
+from egov.i18n import pick
 from egov.schema import UNSIGNED_NUMBER, parse_number
 from egov.source import DATA_DIR
 
-REF = re.compile(r"([a-z0-9_]+)(?:\[([^\]]+)\])?@([0-9][0-9-]*)")
 _BINOPS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
 _COMPARE = {"==": None, "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
 #: Rules are short sums and ratios: a longer expression, or one nested deeper (brackets and
@@ -52,7 +53,18 @@ def references(expr: str) -> list[tuple[str, str, str]]:
     >>> references("a[level=x]@2020-06 + b@2019")
     [('a', 'level=x', '2020-06'), ('b', 'total', '2019')]
     """
-    return [(i, b or "total", p) for i, b, p in REF.findall(expr)]
+    return [(r.indicator, r.breakdown, r.period) for r in _explicit(expr)]
+
+
+def _explicit(expr: str) -> list[refs.Ref]:
+    """The references of a rule: those naming a period (a bare name is left for
+    :func:`arithmetic` to refuse); a selector is refused, since a rule holds for fixed periods."""
+    found = [r for r in refs.find(expr) if r.period is not None]
+    for r in found:
+        if r.selector:
+            raise refs.ReferenceError(f"{r}: a rule names an explicit period, not the selector "
+                                      f"{r.period!r} (e.g. {r.indicator}@2020-06)")
+    return found
 
 
 def arithmetic(text: str) -> float:
@@ -127,8 +139,9 @@ def _signed(tokens: list[str], i: int, depth: int) -> tuple[float, int]:
 
 def evaluate(expr: str, obs: pd.DataFrame) -> float:
     """Value of a rule expression: references replaced by observed values, then + - * /."""
-    text = REF.sub(lambda m: repr(data.value(obs, m[1], m[2] or "total", m[3])), expr)
-    return arithmetic(text)
+    _explicit(expr)
+    return arithmetic(refs.substitute(expr, lambda r: str(r) if r.period is None else
+                                      repr(data.value(obs, r.indicator, r.breakdown, r.period))))
 
 
 def _rule_result(rule, obs: pd.DataFrame, lang: str) -> Result:
@@ -139,7 +152,7 @@ def _rule_result(rule, obs: pd.DataFrame, lang: str) -> Result:
             sides.append(evaluate(rule[side], obs))
         except KeyError as err:
             return Result(rule["rule_id"], desc, False, f"missing input: {err.args[0]}")
-        except ExpressionError as err:
+        except (ExpressionError, refs.ReferenceError) as err:
             return Result(rule["rule_id"], desc, False, f"cannot evaluate the {side} side "
                                                         f"{_clip(rule[side])!r}: {err}")
     left, right = sides
@@ -164,7 +177,7 @@ def same_expression(a: str, b: str) -> bool:
     True
     """
     def canonical(expr: str) -> str:
-        text = re.sub(r"\s+", "", REF.sub(lambda m: f"{m[1]}[{m[2] or 'total'}]@{m[3]}", expr))
+        text = re.sub(r"\s+", "", refs.substitute(expr, lambda r: f"{r.indicator}[{r.breakdown}]@{r.period}"))
         while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
             text = text[1:-1]
         return text
@@ -193,7 +206,7 @@ def _table_rule(rule_id: str, zh: str, en: str):
                 passed, detail = False, f"missing input: {err.args[0]}"
             except (TypeError, ValueError, ArithmeticError) as err:
                 passed, detail = False, f"cannot be checked: {type(err).__name__}: {err}"
-            return Result(rule_id, {"zh": zh, "en": en}[lang], bool(passed), detail)
+            return Result(rule_id, pick(lang, zh, en), bool(passed), detail)
         return result
     return wrap
 

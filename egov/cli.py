@@ -1,4 +1,5 @@
-"""The ``egov`` command: check the data, describe it, export it, cite it, build the reports.
+"""The ``egov`` command: check the data, describe it, export it, cite it, list the editions,
+build the reports.
 
 Every subcommand finds its project with :mod:`egov.project` (``--project DIR``,
 ``$EGOV_PROJECT``, the current folder or one above it, the source checkout). Every error ends
@@ -59,6 +60,12 @@ def _cite(args) -> int:
     return 0
 
 
+def _editions(args) -> int:
+    from egov import editions
+
+    return editions.main(args, project.find(args.project).data)
+
+
 def _subcommand(sub, name: str, summary: str, description: str, func, *, in_project: bool = True):
     p = sub.add_parser(name, help=summary, description=f"{description} {EXIT_CODES}")
     if in_project:
@@ -90,6 +97,13 @@ def parser() -> argparse.ArgumentParser:
                     "workbook with a README sheet (licence, citation, columns). Files it did not "
                     "write are never replaced or deleted.", _export)
     e.add_argument("-o", "--output", metavar="DIR", help="where to write (default: reports/data/ in the project)")
+    n = _subcommand(sub, "editions", "list the periods a report can be built for, and what each section has",
+                    "An edition is a month for which some section has figures (a year's figures "
+                    "count in each month of the year). Without PERIOD: every edition with, per "
+                    "section, the indicators it has figures for. With PERIOD: that edition's "
+                    "figures, one a line (section, reference). Build one with egov build -p as_of PERIOD.",
+                    _editions)
+    n.add_argument("period", nargs="?", help="one edition (YYYY-MM): its figures, one a line")
     t = _subcommand(sub, "cite", "print how to cite egov (and its sources)",
                     "Print the citation of egov and of the works its numbers come from, in Chinese "
                     "and English, or CITATION.cff.", _cite, in_project=False)

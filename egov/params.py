@@ -2,8 +2,10 @@
 
 papermill only warns about an unknown parameter and injects whatever type the command line
 gave (``-p as_of 2020`` arrives as the integer 2020). Each notebook therefore calls
-:func:`check` first thing; a bad value raises :class:`~egov.errors.ParameterError` naming the
-parameter, the value given and the values allowed.
+:func:`check` first thing, and ``egov build`` calls the same ``check_<name>`` functions before
+any notebook runs; a bad value raises :class:`~egov.errors.ParameterError` naming the
+parameter, the value given and the values allowed. ``as_of`` must be an edition: a period the
+data has figures for (:mod:`egov.editions`).
 
 >>> check(lang="zh", as_of="2020-06")
 {'lang': 'zh', 'as_of': '2020-06'}
@@ -17,39 +19,30 @@ from __future__ import annotations
 
 import re
 
+from egov import editions
 from egov.errors import ParameterError
+from egov.i18n import LANGS, check_lang  # noqa: F401 - the one list of languages, re-exported
 
-LANGS = ("zh", "en")
-#: The span the data covers (UN surveys 2003–2024; the article and CNNIC series within it).
-AS_OF_FIRST, AS_OF_LAST = "2003-01", "2024-12"
-DEFAULT_AS_OF = "2020-06"
-_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+DEFAULT_AS_OF = editions.DEFAULT
 
 
 def _describe(value) -> str:
     return f"{value!r}" + ("" if isinstance(value, str) else f" (a {type(value).__name__})")
 
 
-def check_lang(lang) -> str:
-    """``lang`` is ``"zh"`` or ``"en"``."""
-    if not isinstance(lang, str) or lang not in LANGS:
-        raise ParameterError(f"parameter 'lang' is {_describe(lang)}; allowed values: "
-                             + ", ".join(map(repr, LANGS)))
-    return lang
-
-
 def check_as_of(as_of) -> str:
-    """``as_of`` is a month ``"YYYY-MM"`` from :data:`AS_OF_FIRST` to :data:`AS_OF_LAST`."""
-    allowed = (f"allowed values: a month 'YYYY-MM' from '{AS_OF_FIRST}' to '{AS_OF_LAST}' "
-               f"(the span of the data), e.g. '{DEFAULT_AS_OF}'")
-    if not isinstance(as_of, str) or not _MONTH.fullmatch(as_of):
+    """``as_of`` is a month ``"YYYY-MM"`` that is an edition (``egov editions`` lists them)."""
+    if not isinstance(as_of, str) or not editions.periods.MONTH.fullmatch(as_of):
         hint = ""
         if isinstance(as_of, (int, str)) and re.fullmatch(r"\d{4}", str(as_of)):
             hint = f"; for a whole year give its last month, '{as_of}-12'"
-        raise ParameterError(f"parameter 'as_of' is {_describe(as_of)}; {allowed}{hint}")
-    if not AS_OF_FIRST <= as_of <= AS_OF_LAST:
-        raise ParameterError(f"parameter 'as_of' is {as_of!r}, outside the data; {allowed}")
-    return as_of
+            try:
+                editions.check(f"{as_of}-12")
+            except (ParameterError, OSError):
+                hint = ""
+        raise ParameterError(f"parameter 'as_of' is {_describe(as_of)}; allowed values: a month 'YYYY-MM' "
+                             f"that is an edition (egov editions lists them), e.g. '{DEFAULT_AS_OF}'{hint}")
+    return editions.check(as_of)
 
 
 def check_peers(peers, known: list[str] | None = None) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from egov import markup, plots
+from egov import markup, theme
 
 #: Markup a label could carry into a report, by what it would become if left raw.
 HOSTILE = {
@@ -104,7 +104,7 @@ def test_html_escapes_text_and_attributes():
 def test_matplotlib_draws_dollars_and_underscores_as_text():
     """Mathtext is off in the theme: a '$' label that is bad TeX still draws, as itself; a
     legend keeps a label that starts with '_'."""
-    plots.setup()
+    theme.setup()
     fig, ax = plt.subplots()
     try:
         title = ax.set_title(r"$\frac{1$ costs $x^2$")

@@ -23,23 +23,41 @@ def nb(request):
     return request.param, nbformat.read(request.param, as_version=4)
 
 
-def test_parameters_cell_has_typed_defaults(nb):
+def test_parameters_cell_has_typed_documented_defaults(nb):
     path, book = nb
     cells = [c for c in book.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(cells) == 1 and book.cells[0] is cells[0]
-    values = {t.id: ast.literal_eval(n.value) for n in ast.parse(cells[0].source).body for t in n.targets}
+    body = ast.parse(cells[0].source).body
+    assert all(isinstance(n, ast.AnnAssign) for n in body)
+    values = {n.target.id: ast.literal_eval(n.value) for n in body}
+    types = {n.target.id: ast.unparse(n.annotation) for n in body}
     assert values["lang"] == "zh" and values["as_of"] == "2020-06"
+    assert types["lang"] == types["as_of"] == "str"
     if path.stem == "06_international":
-        assert values["peers"] == ["USA", "JPN", "KOR", "RUS", "IND", "BRA"]
-    assert all(isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))
-               for v in values.values())
+        assert values["peers"] == ["USA", "JPN", "KOR", "RUS", "IND", "BRA"] and types["peers"] == "list[str]"
+    assert all("  # " in line for line in cells[0].source.splitlines())  # each has its help text
 
 
-def test_parameters_are_checked_right_after(nb):
+def test_papermill_shows_types_and_help(nb):
+    """papermill --help-notebook reads the annotations and comments (not 'Unknown type')."""
+    import subprocess
+    import sys
+
+    path, _ = nb
+    out = subprocess.run([sys.executable, "-m", "papermill", "--help-notebook", str(path)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert 'lang: str (default "zh")' in out.stdout and 'report language: "zh"' in out.stdout
+    assert "as_of: str" in out.stdout and "egov editions" in out.stdout
+    assert "Unknown type" not in out.stdout
+
+
+def test_parameters_are_checked_right_after_in_a_collapsed_hidden_cell(nb):
     _, book = nb
     setup = book.cells[1]
     assert "params.check(lang=lang, as_of=as_of" in setup.source.splitlines()[1]
-    assert setup.metadata.get("tags") == ["remove-cell"]
+    assert setup.metadata.get("tags") == ["remove-cell"]  # left out of the reports
+    assert setup.metadata.get("jupyter") == {"source_hidden": True}  # collapsed in JupyterLab
 
 
 def test_kernel_is_egov_and_metadata_is_normalised(nb):

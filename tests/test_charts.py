@@ -14,8 +14,8 @@ from matplotlib import font_manager
 from matplotlib.collections import QuadMesh
 from matplotlib.patches import Rectangle
 
-from egov import data, plots
-from egov import text as tx
+from egov import charts, data, display, i18n, theme, un
+from egov.charts.frame import wrap
 
 LANGS = ("zh", "en")
 
@@ -31,12 +31,8 @@ def egdi() -> pd.DataFrame:
 
 
 def make(chart_id: str, lang: str, sections, egdi, as_of: str = "2020-06"):
-    fn, reads = plots.CHARTS[chart_id]
-    if reads == "un":
-        if chart_id == "peers_egdi":
-            return fn(egdi, plots.DEFAULT_PEERS, lang=lang, as_of=as_of)
-        return fn(egdi, lang=lang, as_of=as_of)
-    return fn(sections[reads], lang=lang, as_of=as_of)
+    c = charts.CHARTS[chart_id]
+    return charts.make(chart_id, lang, as_of, obs=sections.get(c.section), egdi=egdi, peers=un.DEFAULT_PEERS)
 
 
 @pytest.fixture(autouse=True)
@@ -48,8 +44,8 @@ def _close_figures():
 # --------------------------------------------------------------------------- theme
 
 def test_theme_picks_a_cjk_font():
-    font = plots.setup()
-    assert font in plots.CJK_FONTS
+    font = theme.setup()
+    assert font in theme.CJK_FONTS
     assert plt.rcParams["font.sans-serif"][0] == font
     path = font_manager.findfont(font_manager.FontProperties(family=font), fallback_to_default=False)
     assert "cjk" in path.lower() or "han" in path.lower() or "pingfang" in path.lower() or "msyh" in path.lower()
@@ -60,8 +56,8 @@ def test_missing_cjk_font_is_a_clear_error(monkeypatch):
     latin = [f for f in font_manager.fontManager.ttflist if f.name == "DejaVu Sans"]
     monkeypatch.setattr(font_manager.fontManager, "ttflist", latin)
     monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [])
-    with pytest.raises(plots.FontError) as err:
-        plots.setup()
+    with pytest.raises(theme.FontError) as err:
+        theme.setup()
     msg = str(err.value)
     assert "sudo apt-get install fonts-noto-cjk" in msg
     assert "Noto Sans CJK SC" in msg and "boxes" in msg
@@ -72,22 +68,22 @@ def test_a_font_installed_after_the_cache_is_found(monkeypatch):
     cjk = [f for f in font_manager.fontManager.ttflist if f.name == "Noto Sans CJK SC"]
     if not cjk:
         pytest.skip("needs Noto Sans CJK SC on this machine")
-    rest = [f for f in font_manager.fontManager.ttflist if f.name not in plots.CJK_FONTS]
+    rest = [f for f in font_manager.fontManager.ttflist if f.name not in theme.CJK_FONTS]
     monkeypatch.setattr(font_manager.fontManager, "ttflist", list(rest))
     monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [cjk[0].fname])
-    assert plots.find_cjk_font() == "Noto Sans CJK SC"
+    assert theme.find_cjk_font() == "Noto Sans CJK SC"
 
 
 # --------------------------------------------------------------------------- every chart
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("chart_id", list(plots.CHARTS))
+@pytest.mark.parametrize("chart_id", list(charts.CHARTS))
 def test_chart_renders_without_missing_glyphs(chart_id, lang, sections, egdi, caplog):
-    plots.setup()
+    theme.setup()
     with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
         warnings.simplefilter("always")
         chart = make(chart_id, lang, sections, egdi)
-        assert isinstance(chart, plots.Chart), chart
+        assert isinstance(chart, display.Chart), chart
         png = chart.png()
     glyphs = [str(w.message) for w in caught if "Glyph" in str(w.message) or "missing from" in str(w.message)]
     assert glyphs == []
@@ -97,7 +93,7 @@ def test_chart_renders_without_missing_glyphs(chart_id, lang, sections, egdi, ca
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("chart_id", list(plots.CHARTS))
+@pytest.mark.parametrize("chart_id", list(charts.CHARTS))
 def test_chart_has_title_period_unit_and_source(chart_id, lang, sections, egdi):
     chart = make(chart_id, lang, sections, egdi)
     texts = [t.get_text() for t in chart.fig.texts]
@@ -119,7 +115,7 @@ def test_chart_has_title_period_unit_and_source(chart_id, lang, sections, egdi):
 
 
 def test_lang_switches_every_label(sections, egdi):
-    for chart_id in plots.CHARTS:
+    for chart_id in charts.CHARTS:
         zh, en = (make(chart_id, lang, sections, egdi) for lang in LANGS)
         assert zh.title != en.title and zh.source != en.source and list(zh.table.columns) != list(en.table.columns)
         plt.close(zh.fig)
@@ -149,29 +145,29 @@ def _shown_texts(fig) -> str:
         " ".join(t.get_text() for t in fig.texts) + " " + " ".join(ticks)
 
 
-@pytest.mark.parametrize("chart_id", list(plots.CHARTS))
+@pytest.mark.parametrize("chart_id", list(charts.CHARTS))
 def test_plotted_values_are_the_data(chart_id, sections, egdi):
     chart = make(chart_id, "zh", sections, egdi)
     drawn = _plotted_numbers(chart.fig)
     texts = _shown_texts(chart.fig)
-    reads = plots.CHARTS[chart_id][1]
-    un = egdi.set_index(["iso3", "year"])
+    c = charts.CHARTS[chart_id]
+    table = egdi.set_index(["iso3", "year"])
     assert not chart.data.empty
     for r in chart.data.itertuples():
         # the value is the data's ...
-        if reads == "un":
-            assert float(un.loc[(r.breakdown, int(r.period)), r.indicator_id]) == pytest.approx(float(r.value))
+        if c.reads != "obs":
+            assert float(table.loc[(r.breakdown, int(r.period)), r.indicator_id]) == pytest.approx(float(r.value))
         else:
-            assert data.value(sections[reads], r.indicator_id, r.breakdown, r.period) == pytest.approx(float(r.value))
+            assert data.value(sections[c.section], r.indicator_id, r.breakdown, r.period) == pytest.approx(float(r.value))
         # ... and it is drawn: as a bar, a point, a cell, or (a single figure) as its label
-        label = tx.number(float(r.value), "zh")
+        label = i18n.number(float(r.value), "zh")
         assert any(abs(d - float(r.value)) < 1e-9 for d in drawn) or label in texts, \
             f"{r.indicator_id}[{r.breakdown}]@{r.period} = {r.value} is not drawn"
 
 
 def test_bars_are_exactly_the_data(sections):
     """The websites chart draws its level bars and stacked totals from the data's rows alone."""
-    chart = plots.websites_by_level(sections["websites"], "en")
+    chart = charts.CHARTS["websites_by_level"].fn(sections["websites"], "en")
     ax1, ax2 = chart.fig.axes[:2]
     widths = sorted(p.get_width() for p in ax1.patches)
     obs = sections["websites"]
@@ -183,7 +179,7 @@ def test_bars_are_exactly_the_data(sections):
 
 
 def test_table_beside_the_chart_holds_its_values(sections):
-    chart = plots.platform_reach(sections["platform"], "en")
+    chart = charts.CHARTS["platform_reach"].fn(sections["platform"], "en")
     assert list(chart.table["value"]) == [126000000, 1002000000, 5891000000]
     assert set(chart.table["period"]) == {"2020-06"}
     assert chart.table["source"].iloc[0] == "Qianzhan Industry Research Institute (2020)"
@@ -195,32 +191,32 @@ def test_table_beside_the_chart_holds_its_values(sections):
 def test_nothing_for_as_of_says_so(lang, sections, egdi):
     for chart_id in ("platform_reach", "ecert", "identity", "homepage_updates"):
         out = make(chart_id, lang, sections, egdi, as_of="2015-06")
-        assert isinstance(out, plots.NoData)
+        assert isinstance(out, display.NoData)
         assert ("2015年6月" if lang == "zh" else "June 2015") in out.message
     gain = make("egdi_gain", lang, sections, egdi, as_of="2013-06")
-    assert isinstance(gain, plots.NoData) and "2014" in gain.message
+    assert isinstance(gain, display.NoData) and "2014" in gain.message
 
 
 def test_as_of_moves_the_charts(sections, egdi):
-    chart = plots.websites_by_level(sections["websites"], "en", as_of="2019-12")
+    chart = charts.CHARTS["websites_by_level"].fn(sections["websites"], "en", as_of="2019-12")
     assert set(chart.data["period"]) == {"2018-12", "2019-12"}
-    rank = plots.egdi_china(egdi, "en", as_of="2019-06")
+    rank = charts.CHARTS["egdi_china"].fn(egdi, "en", as_of="2019-06")
     assert "2016 → 2018" in rank.title
-    peers = plots.peers_egdi(egdi, ["USA"], "en", as_of="2024-12")
+    peers = charts.CHARTS["peers_egdi"].fn(egdi, ["USA"], "en", as_of="2024-12")
     assert "2024" in peers.title
 
 
 def test_comparison_set_computes_the_top_five(egdi):
-    top = plots.top_countries(egdi, 2020)
+    top = un.top_countries(egdi, 2020)
     d = egdi[egdi["year"] == 2020].sort_values("rank")
     assert top == list(d["iso3"].astype(str).head(5))
-    codes = plots.comparison_set(egdi, ["USA", "KOR"], 2020)
+    codes = un.comparison_set(egdi, ["USA", "KOR"], 2020)
     assert codes[:5] == top[:5] or set(top) <= set(codes)
     assert "CHN" in codes and "USA" in codes and len(codes) == len(set(codes))
 
 
 def test_egdi_gain_adds_up(egdi):
-    chart = plots.egdi_gain(egdi, "en")
+    chart = charts.CHARTS["egdi_gain"].fn(egdi, "en")
     t = chart.table.set_index("index")
     parts = t["contribution to EGDI"].iloc[1:].astype(float).sum()
     assert parts == pytest.approx(float(t["contribution to EGDI"].iloc[0]), abs=1e-4)
@@ -234,7 +230,8 @@ def test_show_displays_png_then_the_table_with_metadata(monkeypatch, sections):
     import IPython.display
 
     monkeypatch.setattr(IPython.display, "display", lambda *a, **k: shown.append((a, k)))
-    plots.show(plots.ecert(sections["sharing"], "en"), "03_sharing")
+    ecert = charts.CHARTS["ecert"].fn
+    display.show(ecert(sections["sharing"], "en"), "03_sharing")
     (png_args, png_kw), (tbl_args, tbl_kw) = shown
     assert set(png_args[0]) == {"image/png", "text/plain"} and png_kw["raw"] is True
     assert "image/svg+xml" not in png_args[0]
@@ -243,17 +240,17 @@ def test_show_displays_png_then_the_table_with_metadata(monkeypatch, sections):
     assert meta["source"] == "Source: Qianzhan Industry Research Institute (2020)"
     assert meta["csv"].splitlines()[0].startswith("indicator,breakdown,period,value")
     shown.clear()
-    plots.show(plots.ecert(sections["sharing"], "en", as_of="2015-06"), "03_sharing")
+    display.show(ecert(sections["sharing"], "en", as_of="2015-06"), "03_sharing")
     assert len(shown) == 1 and "June 2015" in shown[0][0][0].data
 
 
 def test_png_bytes_are_the_same_every_time(sections):
-    a = plots.douyin(sections["new_media"], "zh").png()
-    b = plots.douyin(sections["new_media"], "zh").png()
+    a = charts.CHARTS["douyin"].fn(sections["new_media"], "zh").png()
+    b = charts.CHARTS["douyin"].fn(sections["new_media"], "zh").png()
     assert a == b
 
 
 def test_wrap_keeps_brackets_and_numbers_whole():
-    lines = plots.wrap("数据来源：前瞻产业研究院（2020）；CNNIC 第43次《中国互联网络发展状况统计报告》", 30).split("\n")
+    lines = wrap("数据来源：前瞻产业研究院（2020）；CNNIC 第43次《中国互联网络发展状况统计报告》", 30).split("\n")
     assert all(not line.endswith(("（", "《")) for line in lines)
     assert "2020" in "".join(lines) and all("202\n" not in line for line in lines)

@@ -1,0 +1,153 @@
+"""A report section as a notebook uses it: its data, facts, words, charts and tables.
+
+A notebook's setup cell makes one ``Section``; each later cell shows one part of it::
+
+    s = Section("04_websites", lang, as_of)
+    s.show("title")                             # the H1, then the one notice of missing figures
+    s.show("levels", chart="websites_by_level") # a heading and paragraphs, then a chart
+
+Every call is a pure function of the data, the parameters and its arguments: nothing a cell
+shows depends on which cells ran before. The title's notice lists, once, every figure the
+section's paragraphs lack for this edition and every chart left out; the paragraphs that lack
+a figure, and charts without data, show nothing themselves.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from markupsafe import Markup
+
+from egov import charts, data, display, i18n, notes, source, text, theme, un
+from egov.facts import MissingFigure, Period, Query, corrections
+from egov.narrative import Rendered, Text
+
+
+class Section:
+    """One notebook's section (``notebook``: its file stem, e.g. ``04_websites``) in one
+    language and edition."""
+
+    def __init__(self, notebook: str, lang: str, as_of: str, *, peers: list[str] | None = None,
+                 data_dir=None):
+        self.notebook, self.lang, self.as_of = notebook, i18n.check_lang(lang), as_of
+        where = {} if data_dir is None else {"data_dir": data_dir}
+        self.section = notebook.split("_", 1)[1] if notebook[:2].isdigit() else notebook
+        theme.setup()
+        self.obs = self.egdi = None
+        self.peers = list(peers) if peers is not None else un.DEFAULT_PEERS
+        values: dict = {"as_of": Period(as_of)}
+        module = importlib.import_module(f"egov.facts.{self.section}")
+        if self.section == "international":
+            self.egdi = data.un_egdi(**where)
+            values.update(module.facts(self.egdi, self.peers, as_of))
+        elif self.section == "data_notes":
+            values.update(module.facts())
+        else:
+            self.obs = data.observations(**where, **({} if self.section == "overview" else {"section": self.section}))
+            q = Query(self.obs, as_of)
+            values.update(module.facts(q), ref=q, corrections=corrections(q))
+            if any(c.reads != "obs" for c in map(charts.CHARTS.get, charts.of_section(self.section))):
+                self.egdi = data.un_egdi(**where)
+        names = i18n.labels(lang)["sections"]
+        values["section_name"] = names.get(self.section, "")
+        # the article's own edition: its qualitative sentences speak of that time only
+        values["article_as_of"] = Period(source.origins(**where)["files"]["article"]["data_as_of"])
+        self.text = Text(self.section, lang, values)
+        self.common = Text("common", lang, values)
+        self._charts: dict = {}
+
+    # ---- parts
+
+    def render(self, block: str) -> Rendered:
+        """A block of the section's template (or of the common one: notice, corrections)."""
+        return (self.text if block in self.text or block not in self.common else self.common).render(block)
+
+    def blocks(self) -> list[str]:
+        """The blocks a notebook shows: every block of the template but the chart captions."""
+        return [b for b in self.text.blocks if not b.startswith("chart_")]
+
+    def chart(self, chart_id: str):
+        """A chart of this section (drawn once; an error in it is raised wherever it is asked for)."""
+        if chart_id not in self._charts:
+            try:
+                self._charts[chart_id] = charts.make(chart_id, self.lang, self.as_of, obs=self.obs,
+                                                     egdi=self.egdi, peers=self.peers)
+            except Exception as err:  # kept, and raised again in the cell that shows the chart
+                self._charts[chart_id] = err
+        found = self._charts[chart_id]
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def notice(self) -> str:
+        """The one notice of what this edition lacks: missing figures (grouped by when) and
+        charts left out, or that the section has no figure at all for it; '' when nothing is missing."""
+        missing, shown = [], False
+        for block in self.blocks():
+            try:
+                r = self.render(block)
+            except Exception:  # a mistake in a block is raised in the cell that shows it
+                continue
+            missing += r.missing
+            shown = shown or bool(r.figures)
+        left_out = []
+        for chart_id in charts.of_section(self.section):
+            try:
+                found = self.chart(chart_id)
+            except Exception:
+                continue
+            if isinstance(found, display.NoData):
+                left_out.append(found.name)  # a caption (plain text): escaped in the notice
+            shown = shown or isinstance(found, display.Chart)
+        if missing and not shown:
+            return self.common.render("notice_nothing").text
+        groups: dict[str, dict[str, list[str]]] = {}
+        for m in missing:
+            parts = groups.setdefault(self._when(m), {}).setdefault(m.indicator, [])
+            if m.breakdown not in parts:
+                parts.append(m.breakdown)
+        return self.common.render("notice", missing=[{"when": w, "names": [self._name(i, b) for i, b in by.items()]}
+                                                     for w, by in groups.items()], charts=left_out).text
+
+    def _name(self, indicator: str, breakdowns: list[str]) -> str:
+        """'首页文章更新量增长（各行政级别、县级）': an indicator and the breakdowns missing."""
+        name = i18n.indicator_name(indicator, "total", self.lang, sentence=True)
+        if breakdowns == ["total"] or breakdowns == ["*"]:
+            return name
+        words = [i18n.breakdown_name(b, self.lang) for b in breakdowns if b != "*"]
+        return name + i18n.paren(i18n.pick(self.lang, "、", ", ").join(words), self.lang)
+
+    def _when(self, m) -> Markup:
+        """How the notice says when a figure is missing (Markdown the common template made)."""
+        if m.period is None:
+            r = self.common.render("when_edition")
+        elif m.period in ("first", "prev", "latest", "next", "last"):
+            r = self.common.render(f"when_{m.period}")
+        else:
+            r = self.common.render("when_period", period=Period(m.period))
+        return Markup(r.text)
+
+    # ---- display
+
+    def show(self, block: str, chart: str | tuple[str, ...] = (), table: str | tuple[str, ...] = ()) -> None:
+        """Display a block of text (the title with the section's notice), then its charts and
+        tables. A paragraph lacking a figure shows nothing, nor does a chart without data (both
+        are listed in the title's notice); a part's heading shows while anything under it does."""
+        r = self.render(block)
+        found = [self.chart(c) for c in ((chart,) if isinstance(chart, str) else chart)]
+        shown = [c for c in found if isinstance(c, display.Chart)]
+        body = r.text or (r.heading if shown else "")  # a chart keeps its part's heading
+        if block == "title":
+            body = "\n\n".join(x for x in (body, self.notice()) if x)
+        if body:
+            text.markdown(body, metadata={"egov_narrative": {"block": block, "figures": r.figures,
+                                                             "claims": r.claims}})
+        for c in shown:
+            display.show(c, self.notebook)
+        for table_id in (table,) if isinstance(table, str) else table:
+            t = (notes.edition_figures(self.obs, self.lang, self.as_of) if table_id == "figures"
+                 else notes.TABLES[table_id](self.lang))
+            display.show_table(t.frame, self.notebook, t.table_id, t.source)
+
+
+__all__ = ["Section", "MissingFigure"]

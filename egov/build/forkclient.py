@@ -20,6 +20,9 @@ import subprocess
 import sys
 import threading
 
+#: The template's command: as ipykernel_launcher, the working folder is taken off sys.path before
+#: anything is imported (so ``egov`` comes from where a kernel would find it, $PYTHONPATH first).
+_TEMPLATE = "import sys; del sys.path[0]; from egov.build.forkserver import main; main()"
 #: Kernels run warm, from this environment's Python (the notebooks' kernelspec name).
 WARM_KERNELS = ("egov",)
 #: ``import egov.x`` and ``from egov[.x] import y, z`` lines of a notebook's code.
@@ -93,8 +96,7 @@ class ForkServer:
         control, far = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         with far:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "egov.build.forkserver", str(far.fileno()), str(os.getpid()),
-                 *modules],
+                [sys.executable, "-c", _TEMPLATE, str(far.fileno()), str(os.getpid()), *modules],
                 pass_fds=[far.fileno()], env=self.env, stdin=subprocess.DEVNULL,
                 stdout=output, stderr=output)
         self.control = control

@@ -2,7 +2,7 @@
 
 Starting a kernel is mostly starting Python and importing pandas, matplotlib, seaborn, IPython
 and the egov library: about 1 s of CPU, more than most sections' own cells. The *template*
-(``python -m egov.build.forkserver``) pays it once: it imports them and loads the data
+(started by :mod:`egov.build.forkclient`) pays it once: it imports them and loads the data
 tables, starting no thread, no event loop and no zmq context, then waits. For each kernel asked
 for it forks; the child puts back what a new interpreter would have (signal dispositions and
 mask, environment, working folder, ``sys.argv``, ``sys.path``, numpy's random state; Python's
@@ -244,8 +244,9 @@ def become_kernel(request: dict, ready: int, template: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m egov.build.forkserver CONTROL_FD PARENT_PID [MODULE | NOTEBOOK.ipynb ...]``:
-    the egov modules to import besides the stack, named or imported by the notebooks."""
+    """The template: ``CONTROL_FD PARENT_PID [MODULE | NOTEBOOK.ipynb ...]`` (the egov modules
+    to import besides the stack, named or imported by the notebooks). Started by
+    :class:`egov.build.forkclient.ForkServer`, with the working folder off ``sys.path``."""
     from egov.build.forkclient import code_cells, notebook_modules
 
     fd, parent, *more = argv or sys.argv[1:]
@@ -254,9 +255,6 @@ def main(argv: list[str] | None = None) -> None:
     modules += notebook_modules(src for nb in more if nb.endswith(".ipynb") for src in code_cells(nb))
     die_with_parent(parent)
     set_process_name(TEMPLATE_NAME)
-    # as ipykernel_launcher: the working folder is not on sys.path (IPython adds '' back)
-    if sys.path and (sys.path[0] == "" or os.path.abspath(sys.path[0]) == os.getcwd()):
-        del sys.path[0]
     fresh = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE)}
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build decides about Ctrl-C, not us
     signal.pthread_sigmask(signal.SIG_SETMASK, ())
@@ -274,6 +272,3 @@ def _send(sock: socket.socket, message: dict) -> None:
     except OSError:  # the client has gone
         pass
 
-
-if __name__ == "__main__":
-    main()

@@ -17,7 +17,7 @@ reports: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PLAIN)
-	$(BIN)/python -m pytest --nbval notebooks --nbval-sanitize-with tests/nbval-sanitize.cfg $(PLAIN)
+	$(BIN)/python -m pytest --nbval --nbval-current-env notebooks --nbval-sanitize-with tests/nbval-sanitize.cfg $(PLAIN)
 
 check: setup
 	$(BIN)/egov check

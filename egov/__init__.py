@@ -7,7 +7,7 @@ consistency rules), ``editions`` and ``params`` (which periods make a report), `
 strings as text in Markdown, HTML and charts), ``i18n`` (languages, numbers, periods), ``facts``
 (figures and comparisons, computed once), ``narrative`` (every sentence, one template per section
 and language), ``theme``, ``display``, ``credits``, ``tables``, ``un``, ``charts`` and
-``notes``, then ``section`` (what a notebook calls); ``build`` with ``_runner`` and
+``notes``, then ``section`` (what a notebook calls); the ``build`` package and
 ``exporters`` (reports). Each reads only from the ones before it. Beside them: ``citation``
 (licence, how to cite), ``export`` and ``dictionary`` (the data for outside use), ``baseline``
 (nbval's baseline) and ``cli`` (the ``egov`` command).

@@ -80,22 +80,29 @@ def _shown(path: Path) -> str:
 
 
 def run(path: Path) -> nbformat.NotebookNode:
-    """Execute a notebook with its defaults in the egov kernel, normalise and stamp the result."""
+    """Execute a notebook with its defaults in the egov kernel (this environment's, warm: the
+    ``egov`` papermill engine, as ``egov build``), normalise and stamp the result."""
     import papermill as pm
 
-    nb = pm.execute_notebook(str(path), None, kernel_name=KERNEL["name"], cwd=str(path.parent),
-                             progress_bar=False, log_output=False)
+    nb = pm.execute_notebook(str(path), None, engine_name="egov", kernel_name=KERNEL["name"],
+                             cwd=str(path.parent), progress_bar=False, log_output=False)
     return stamp(normalise(nb))
 
 
 def refresh(paths: list[Path], jobs: int = 2) -> None:
+    from egov.build import forkclient
+
     def one(p: Path) -> Path:
         nbformat.write(run(p), p)
         return p
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for p in pool.map(one, paths):
-            print(f"refreshed {p}")
+    forkclient.start(modules=[str(p) for p in paths])  # from this thread: it outlives the pool's
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            for p in pool.map(one, paths):
+                print(f"refreshed {p}")
+    finally:
+        forkclient.stop()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,8 @@
 """What a notebook shows besides text: a finished chart (:class:`Chart`) or, in its place,
 :class:`NoData`; the chart as PNG followed by its values table, whose display metadata
 (``{"egov": {"csv", "filename", "source"}}``) the report template turns into a CSV download
-and a source caption.
+and a source caption. The PNG carries the chart's alt text (its ``text/plain`` form and its
+metadata ``{"image/png": {"alt"}, "egov": {"alt", "chart"}}``) for the report's ``<figure>``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ class Chart:
     """A finished chart and what it shows.
 
     ``data`` holds the plotted observations in the data's own terms (indicator_id, breakdown,
-    period, value) for tests and audits; ``table`` is the reader's version of it.
+    period, value) for tests and audits; ``table`` is the reader's version of it; ``alt`` says
+    what the chart shows, with its key numbers, in the chart's language.
     """
 
     chart_id: str
@@ -32,6 +34,7 @@ class Chart:
     source: str
     table: pd.DataFrame
     data: pd.DataFrame = field(repr=False)
+    alt: str = ""
 
     def png(self) -> bytes:
         return to_png(self.fig)
@@ -66,8 +69,9 @@ def show(chart: Chart | NoData, notebook: str, lang: str | None = None) -> None:
         text.markdown("*" + chart.message + "*")
         return
     png = base64.b64encode(chart.png()).decode("ascii")
-    display({"image/png": png, "text/plain": f"[{chart.title}]"}, raw=True,
-            metadata={"image/png": {"width": DISPLAY_WIDTH}})
+    display({"image/png": png, "text/plain": chart.alt}, raw=True,
+            metadata={"image/png": {"width": DISPLAY_WIDTH, "alt": chart.alt},
+                      "egov": {"alt": chart.alt, "chart": chart.chart_id}})
     show_table(chart.table, notebook, chart.chart_id, chart.source, lang)
 
 

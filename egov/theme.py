@@ -34,11 +34,10 @@ INSTALL_HINT = ("Install one: on Debian/Ubuntu `sudo apt-get install fonts-noto-
                 "(on macOS PingFang SC and on Windows Microsoft YaHei are built in), "
                 "then start Python again.")
 
-#: Colour-blind-safe (seaborn's "colorblind", after Okabe & Ito / Wong).
+#: Colour-blind-safe (seaborn's "colorblind", after Okabe & Ito / Wong): matplotlib's default
+#: cycle only; a chart names its colours through :func:`color`.
 PALETTE = sns.color_palette("colorblind")
-BLUE, ORANGE, GREEN, VERMILLION, PURPLE, BROWN, PINK, GREY, YELLOW, SKY = PALETTE.as_hex()
-HIGHLIGHT = VERMILLION
-MUTED = "#b8b8b8"
+MUTED = "#bdbdbd"
 INK = "#222222"
 SUBTLE = "#555555"
 
@@ -136,9 +135,40 @@ def ensure() -> None:
 
 
 
-#: One colour per category wherever it appears (administrative level, section type).
+#: One colour, one meaning, in every chart of the report. Keys are breakdown ids (an
+#: administrative level), platforms, UN index components and roles; every hue is told apart by
+#: colour-blind readers within the charts where its neighbours appear (Okabe & Ito for the
+#: platforms and China, Paul Tol's "muted" set for the indices, ColorBrewer's "Blues" ramp for the
+#: levels: darker is higher, an aggregate sits between its parts).
 COLORS = {
-    "level=govcn": PURPLE, "level=state_council": VERMILLION, "level=central": VERMILLION,
-    "level=provincial": ORANGE, "level=municipal_and_below": BLUE, "level=provincial_and_below": GREEN,
-    "type=info_disclosure": BLUE, "type=online_services": ORANGE, "type=news": GREEN, "type=other": GREY,
+    # roles
+    "figure": "#4d4d4d",      # a figure with no category of its own, and every total
+    "earlier": MUTED,         # periods before the edition's
+    "china": "#d55e00",       # China, against its peers
+    "rest": "#e3e3e3",        # the rest of a whole, behind a share
+    "gap": "#f0f0f0",         # a span the data has no figure for
+    "ink": INK,               # text, and the line marking the edition
+    "guide": SUBTLE,          # what guides the eye: a waterfall's steps, a cut axis's mark
+    # administrative levels
+    "level=govcn": "#08306b", "level=central": "#08519c", "level=state_council": "#2171b5",
+    "level=provincial": "#4292c6", "level=provincial_and_below": "#6baed6",
+    "level=municipal_and_below": "#9ecae1", "level=municipal": "#7fb3d9", "level=county": "#c6dbef",
+    # platforms
+    "weibo": "#e69f00", "toutiao": "#cc79a7", "douyin": "#009e73",
+    # UN index components
+    "osi": "#44aa99", "hci": "#ddcc77", "tii": "#aa4499", "epart": "#999933",
 }
+#: Meanings drawn in the colour of another: every total is the neutral figure colour.
+_SAME = {"total": "figure", "level=all": "figure"}
+
+
+def color(meaning: str) -> str:
+    """The colour of a meaning (a level's breakdown id, a platform, an index, a role).
+
+    >>> color("level=provincial"), color("total") == color("figure")
+    ('#4292c6', True)
+    """
+    key = _SAME.get(meaning, meaning)
+    if key not in COLORS:
+        raise KeyError(f"no colour for {meaning!r}: add it to egov.theme.COLORS (one colour, one meaning)")
+    return COLORS[key]

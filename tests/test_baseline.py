@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from egov import baseline
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 NOTEBOOKS = baseline.notebooks(ROOT / "notebooks")
 

@@ -13,71 +13,21 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from egov import build as B
-from egov.cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
-FIX = Path(__file__).resolve().parent / "fixtures"
-DATA = ROOT / "data"
-BIN = Path(sys.executable).parent
-
-
-def egov_build(root: Path, *args) -> int:
-    """``egov build`` in this process, on ``root/notebooks`` into ``root/reports``."""
-    return main(["build", "--notebooks", str(root / "notebooks"), "-o", str(root / "reports"),
-                 *map(str, args)])
-
-
-def make_project(root: Path, notebooks: dict[str, str]) -> Path:
-    """``root/notebooks`` holding fixtures (target name → fixture name) and a copy of data/."""
-    (root / "notebooks").mkdir(parents=True)
-    for name, fixture in notebooks.items():
-        shutil.copy(FIX / f"{fixture}.ipynb", root / "notebooks" / f"{name}.ipynb")
-    shutil.copytree(DATA, root / "data")
-    return root
-
-
-def files(reports: Path) -> dict[str, bytes]:
-    return {p.relative_to(reports).as_posix(): p.read_bytes()
-            for p in sorted(reports.rglob("*")) if p.is_file() and p.name != B._LOCK}
-
-
-def dry_run(root: Path, capsys, *args) -> dict[str, str]:
-    """``--dry-run`` lines by report key: ``run: reason``, ``render (...)``, ``fresh``."""
-    capsys.readouterr()
-    assert egov_build(root, "--dry-run", *args) == 0
-    out = capsys.readouterr().out
-    plan = {}
-    for line in out.splitlines():
-        m = re.match(r"(run|render|fresh)\s+([^\s:]+)(.*)", line)
-        if m:
-            plan[m.group(2)] = (m.group(1) + m.group(3)).strip()
-    return plan
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    """Two fixture notebooks built in both languages, HTML and PDF, on a data copy."""
-    root = make_project(tmp_path_factory.mktemp("base"),
-                        {"reads_websites": "reads_websites", "reads_platform": "reads_platform"})
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("EGOV_DATA_DIR", str(root / "data"))
-        assert egov_build(root, "--workers", "2") == 0
-    return root
+from egov.build import cli, hashing, layout, publish
+from egov.build import parameters as P
+from tests.helpers import BIN, FIX, ROOT, copy_project, dry_run, egov_build, files, make_project, start_build
 
 
 @pytest.fixture
-def project(base, tmp_path, monkeypatch):
-    """A copy of the built base project (notebooks, data, reports) to change things in."""
-    root = tmp_path / "p"
-    shutil.copytree(base, root, symlinks=True)
+def project(fixture_build, tmp_path, monkeypatch):
+    """A copy of the built fixture project (notebooks, data, reports) to change things in."""
+    root = copy_project(fixture_build, tmp_path / "p")
     monkeypatch.setenv("EGOV_DATA_DIR", str(root / "data"))
     return root
 
@@ -93,7 +43,7 @@ def nbs(tmp_path, monkeypatch):
 # ------------------------------------------------------------------------------ parameters
 
 def test_parameters_cell_is_read_with_types():
-    params = B.notebook_parameters(FIX / "reads_websites.ipynb")
+    params = P.notebook_parameters(FIX / "reads_websites.ipynb")
     assert {n: p.type for n, p in params.items()} == {
         "lang": "str", "as_of": "str", "code": "str", "top": "int", "share": "float",
         "peers": "list[str]"}
@@ -130,19 +80,19 @@ def test_parameters_file_is_type_checked(nbs, capsys):
     assert "parameter 'code' must be a string (its default is '007'); got integer 7" in err
     assert 'quote it to keep it a string ("7")' in err
     pfile.write_text('code: "007"\ntop: 5\npeers: [KOR, JPN]\n')
-    params = B.resolve_parameters([nbs / "notebooks" / "reads_websites.ipynb"], [],
-                                  B.load_parameters_file(pfile))
+    params = P.resolve_parameters([nbs / "notebooks" / "reads_websites.ipynb"], [],
+                                  P.load_parameters_file(pfile))
     assert params[nbs / "notebooks" / "reads_websites.ipynb"] == {
         "code": "007", "top": 5, "peers": ["KOR", "JPN"]}
 
 
 def test_cli_values_take_the_type_of_the_default():
     nb = FIX / "reads_websites.ipynb"
-    got = B.resolve_parameters([nb], [("code", "007"), ("top", "12"), ("share", "2"),
+    got = P.resolve_parameters([nb], [("code", "007"), ("top", "12"), ("share", "2"),
                                       ("peers", "KOR, JPN")], {})[nb]
     assert got == {"code": "007", "top": 12, "share": 2.0, "peers": ["KOR", "JPN"]}
     assert isinstance(got["share"], float)
-    assert B.resolve_parameters([nb], [("peers", '["USA"]')], {})[nb] == {"peers": ["USA"]}
+    assert P.resolve_parameters([nb], [("peers", '["USA"]')], {})[nb] == {"peers": ["USA"]}
 
 
 def test_string_parameter_reaches_the_notebook_as_a_string(nbs, capsys):
@@ -159,8 +109,8 @@ def test_string_parameter_reaches_the_notebook_as_a_string(nbs, capsys):
 
 # ------------------------------------------------------------------------------ outputs
 
-def test_build_writes_notebook_html_pdf_index_and_manifest(base):
-    reports = base / "reports"
+def test_build_writes_notebook_html_pdf_index_and_manifest(fixture_build):
+    reports = fixture_build / "reports"
     for lang in ("zh", "en"):
         for stem in ("reads_platform", "reads_websites"):
             for ext in ("ipynb", "html", "pdf"):
@@ -186,9 +136,9 @@ def test_build_writes_notebook_html_pdf_index_and_manifest(base):
     assert "<script" not in index and "http" not in index
 
 
-def test_html_is_self_contained_and_filtered(base):
-    zh = (base / "reports" / "zh" / "reads_websites.html").read_text()
-    en = (base / "reports" / "en" / "reads_websites.html").read_text()
+def test_html_is_self_contained_and_filtered(fixture_build):
+    zh = (fixture_build / "reports" / "zh" / "reads_websites.html").read_text()
+    en = (fixture_build / "reports" / "en" / "reads_websites.html").read_text()
     for page in (zh, en):
         assert "<script" not in page and "<link" not in page and "@import" not in page
         assert not re.search(r'(src|href)="(https?:)?//', page)
@@ -215,7 +165,8 @@ def test_show_code_shows_inputs(project, capsys):
     assert page.count('class="jp-InputArea jp-Cell-inputArea"') >= 3
 
 
-def test_html_loads_nothing_from_the_network(base):
+@pytest.mark.slow
+def test_html_loads_nothing_from_the_network(fixture_build):
     sync_api = pytest.importorskip("playwright.sync_api")
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
@@ -226,19 +177,19 @@ def test_html_loads_nothing_from_the_network(base):
         page = browser.new_page()
         page.on("request", lambda r: requests.append(r.url))
         for lang in ("zh", "en"):
-            page.goto((base / "reports" / lang / "reads_websites.html").as_uri())
+            page.goto((fixture_build / "reports" / lang / "reads_websites.html").as_uri())
             page.wait_for_load_state("networkidle")
             assert page.locator("nav.egov-toc li").count() == 2
             assert page.locator("img").first.evaluate("i => i.naturalWidth") > 0
-        page.goto((base / "reports" / "index.html").as_uri())
+        page.goto((fixture_build / "reports" / "index.html").as_uri())
         browser.close()
     assert requests and all(u.startswith(("file:", "data:")) for u in requests), requests
 
 
-def test_pdf_embeds_a_cjk_font_and_numbers_pages(base):
+def test_pdf_embeds_a_cjk_font_and_numbers_pages(fixture_build):
     if not shutil.which("pdffonts"):
         pytest.skip("poppler-utils not installed")
-    pdf = base / "reports" / "zh" / "reads_websites.pdf"
+    pdf = fixture_build / "reports" / "zh" / "reads_websites.pdf"
     fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True, check=True).stdout
     cjk = [line for line in fonts.splitlines() if "CJK" in line]
     assert cjk and all(" yes " in line for line in cjk)  # embedded
@@ -248,26 +199,26 @@ def test_pdf_embeds_a_cjk_font_and_numbers_pages(base):
     assert "下载图表数据" not in text  # the download link is for the screen
 
 
-def test_full_report_starts_each_section_on_a_new_page(base):
+def test_full_report_starts_each_section_on_a_new_page(fixture_build):
     if not shutil.which("pdftotext"):
         pytest.skip("poppler-utils not installed")
-    pdf = base / "reports" / "zh" / "full_report.pdf"
+    pdf = fixture_build / "reports" / "zh" / "full_report.pdf"
     pages = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True,
                            check=True).stdout.split("\f")
     assert pages[0].startswith("2020年中国互联网政务") and "目录" in pages[0]  # cover and contents
     firsts = [p.strip().splitlines()[0] for p in pages[1:] if p.strip()]
     assert "国家政务服务平台" in firsts and "政府网站" in firsts  # each section opens a page
-    index = (base / "reports" / "index.html").read_text()
+    index = (fixture_build / "reports" / "index.html").read_text()
     assert 'href="zh/full_report.pdf"' in index and 'href="en/full_report.pdf"' in index
 
 
-def test_nbconvert_template_gives_the_same_page(base, tmp_path):
+def test_nbconvert_template_gives_the_same_page(fixture_build, tmp_path):
     """``jupyter nbconvert --to html --template egov`` renders as the build does."""
-    shutil.copy(base / "reports" / "en" / "reads_websites.ipynb", tmp_path / "reads_websites.ipynb")
+    shutil.copy(fixture_build / "reports" / "en" / "reads_websites.ipynb", tmp_path / "reads_websites.ipynb")
     subprocess.run([BIN / "jupyter", "nbconvert", "--to", "html", "--template", "egov",
                     "--log-level", "ERROR", tmp_path / "reads_websites.ipynb"], check=True)
     assert (tmp_path / "reads_websites.html").read_bytes() == \
-        (base / "reports" / "en" / "reads_websites.html").read_bytes()
+        (fixture_build / "reports" / "en" / "reads_websites.html").read_bytes()
 
 
 def test_progress_bar_on_a_terminal_log_lines_otherwise():
@@ -278,7 +229,7 @@ def test_progress_bar_on_a_terminal_log_lines_otherwise():
             return True
 
     term = Terminal()
-    p = B._Progress(2, stream=term)
+    p = cli.Progress(2, stream=term)
     p.step("executed zh/x (html) in 1.0 s")
     p.log("egov build: error: y")
     p.step("executed en/x (html) in 1.0 s")
@@ -286,7 +237,7 @@ def test_progress_bar_on_a_terminal_log_lines_otherwise():
     assert "2/2" in term.getvalue() and "|" in term.getvalue()  # tqdm's bar
     assert "egov build: error: y" in term.getvalue()
     plain = io.StringIO()
-    p = B._Progress(2, stream=plain)
+    p = cli.Progress(2, stream=plain)
     p.step("executed zh/x (html) in 1.0 s")
     assert plain.getvalue() == "egov build: [1/2] executed zh/x (html) in 1.0 s\n"
 
@@ -297,7 +248,7 @@ def test_template_is_packaged():
 
     conf = tomllib.loads((ROOT / "pyproject.toml").read_text())
     listed = {f for files in conf["tool"]["setuptools"]["data-files"].values() for f in files}
-    shipped = {p.relative_to(ROOT).as_posix() for p in B.TEMPLATE_DIR.rglob("*") if p.is_file()}
+    shipped = {p.relative_to(ROOT).as_posix() for p in layout.TEMPLATE_DIR.rglob("*") if p.is_file()}
     assert listed == shipped
     exporters = conf["project"]["entry-points"]["nbconvert.exporters"]
     assert exporters == {"egov_html": "egov.exporters:EgovHTMLExporter",
@@ -307,21 +258,24 @@ def test_template_is_packaged():
 # ------------------------------------------------------------------------------ cache
 
 def test_nothing_changed_nothing_runs(project, capsys):
-    before = {p: p.stat().st_mtime_ns for p in (project / "reports").rglob("*") if p.is_file()}
+    def times():  # of every file but the lock (which records its holder)
+        return {p: p.stat().st_mtime_ns for p in (project / "reports").rglob("*")
+                if p.is_file() and p.name != layout.LOCK}
+
+    before = times()
     assert egov_build(project) == 0  # its speed is measured by benchmarks/build_speed.py, not asserted
     assert "all 4 reports up to date" in capsys.readouterr().err
-    after = {p: p.stat().st_mtime_ns for p in (project / "reports").rglob("*") if p.is_file()}
-    assert before == after
+    assert times() == before
 
 
-def test_rebuild_is_byte_identical(base, project):
+def test_rebuild_is_byte_identical(fixture_build, project):
     """Executed again from scratch: the same bytes. Against the base build (another folder,
     another data copy) every report file; two builds in one place, the manifest too (it
     records the data folder)."""
     assert egov_build(project, "--force") == 0
     first = files(project / "reports")
-    assert first.keys() == files(base / "reports").keys()
-    assert [k for k, v in files(base / "reports").items() if first[k] != v] == ["manifest.json"]
+    assert first.keys() == files(fixture_build / "reports").keys()
+    assert [k for k, v in files(fixture_build / "reports").items() if first[k] != v] == ["manifest.json"]
     assert egov_build(project, "--force") == 0
     second = files(project / "reports")
     assert [k for k in first if first[k] != second[k]] == []  # HTML, PDF, ipynb, manifest, index
@@ -379,13 +333,13 @@ def test_data_edit_via_fingerprint_of_stored_reads(project):
 
 
 def test_library_change_runs_everything(project, capsys, monkeypatch):
-    monkeypatch.setattr(B, "library_hash", lambda: "0" * 64)
+    monkeypatch.setattr(hashing, "library_hash", lambda: "0" * 64)
     plan = dry_run(project, capsys)
     assert set(plan.values()) == {"run: egov library changed"}
 
 
 def test_template_change_renders_again_without_executing(project, capsys, monkeypatch):
-    monkeypatch.setattr(B, "template_hash", lambda: "1" * 64)
+    monkeypatch.setattr(hashing, "template_hash", lambda: "1" * 64)
     plan = dry_run(project, capsys, "--lang", "en")
     assert plan["en/reads_websites"] == "render (html, pdf): html: template changed; pdf: template changed"
     ipynb = project / "reports" / "en" / "reads_websites.ipynb"
@@ -442,6 +396,32 @@ def test_failing_notebook_keeps_the_good_report(tmp_path, monkeypatch, capsys):
     assert not (root / "reports" / "en" / "failed" / "flaky.ipynb").exists()
 
 
+def test_a_failed_section_pdf_leaves_the_full_report_as_it_was(project, monkeypatch, capsys):
+    """The full report is laid out from the sections' pages while their PDFs are made; when one
+    of those PDFs then fails, the full report is not put in place either."""
+    from egov.build import render
+
+    path = project / "notebooks" / "reads_platform.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("One more sentence.", id="extra"))
+    nbformat.write(nb, path)
+    real = render.pdf
+
+    def pdf(text, base_url=None):  # the section pages fail; the full report does not
+        if re.search(r"<title>(The national platform|国家政务服务平台)</title>", text):
+            raise RuntimeError("layout crashed")
+        return real(text, base_url)
+
+    monkeypatch.setattr(render, "pdf", pdf)  # the workers are forked from this process
+    full = {lang: (project / "reports" / lang / "full_report.pdf").read_bytes() for lang in ("zh", "en")}
+    capsys.readouterr()
+    assert egov_build(project) == 1
+    err = capsys.readouterr().err
+    assert "reads_platform.ipynb [zh]: rendering failed: RuntimeError: layout crashed" in err
+    assert "full zh report: not updated, as zh/reads_platform failed" in err
+    assert {lang: (project / "reports" / lang / "full_report.pdf").read_bytes() for lang in ("zh", "en")} == full
+
+
 def test_timeout_fails_the_cell(tmp_path, monkeypatch, capsys):
     root = make_project(tmp_path, {"slow": "slow"})
     monkeypatch.setenv("EGOV_DATA_DIR", str(root / "data"))
@@ -449,8 +429,11 @@ def test_timeout_fails_the_cell(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "slow.ipynb [en]: cell 4 (In [4], id 'cell-3'): import time" in err
     assert "timed out: the cell ran longer than --timeout 1 s" in err
+    # papermill's banner links to the cell, which holds the timeout as its error
     failed = nbformat.read(root / "reports" / "en" / "failed" / "slow.ipynb", as_version=4)
-    assert "timed out" in failed.cells[0].source
+    assert "papermill-error-cell-tag" in failed.cells[0].metadata.tags
+    cell = next(c for c in failed.cells if c.get("id") == "cell-3")
+    assert cell.outputs[-1].ename == "CellTimeoutError" and "longer than 1 s" in cell.outputs[-1].evalue
 
 
 # ------------------------------------------------------------------------------ atomic output
@@ -462,9 +445,9 @@ def test_atomic_write_interrupted_keeps_the_old_file(tmp_path, monkeypatch):
     def interrupted(src, dst):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(B, "_move", interrupted)
+    monkeypatch.setattr(publish, "move", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        B.atomic_write(target, b"new" * 1000)
+        publish.atomic_write(target, b"new" * 1000)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["manifest.json"]
 
@@ -495,7 +478,7 @@ def test_interrupted_publishing_leaves_no_partial_file(project, monkeypatch, cap
             raise KeyboardInterrupt
         os.replace(src, dst)
 
-    monkeypatch.setattr(B, "_move", move)
+    monkeypatch.setattr(publish, "move", move)
     assert egov_build(project, "--lang", "en") == 128 + signal.SIGINT
     reports = project / "reports"
     assert not list(reports.glob(".staging-*")) and not list(reports.rglob("*.tmp"))
@@ -515,10 +498,7 @@ def test_interrupted_publishing_leaves_no_partial_file(project, monkeypatch, cap
 def test_signal_stops_the_build_cleanly(project, sig):
     shutil.copy(FIX / "slow.ipynb", project / "notebooks" / "slow.ipynb")
     before = files(project / "reports")
-    env = {**os.environ, "EGOV_DATA_DIR": str(project / "data")}
-    proc = subprocess.Popen([BIN / "egov", "build", "--notebooks", project / "notebooks",
-                             "-o", project / "reports", "--lang", "en", "--only", "slow"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = start_build(project, "--lang", "en", "--only", "slow")
     staging = project / "reports"
     deadline = time.monotonic() + 60
     while not (list(staging.glob(".staging-*/en/*.trace"))) and time.monotonic() < deadline:
@@ -535,15 +515,13 @@ def test_signal_stops_the_build_cleanly(project, sig):
 
 # ------------------------------------------------------------------------------ real notebooks
 
-def test_real_section_notebook_builds(tmp_path, monkeypatch):
-    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
-    if not notebooks:
-        pytest.skip("no section notebooks yet")
-    pick = next((nb for nb in notebooks if "websites" in nb.stem), notebooks[0])
-    monkeypatch.chdir(tmp_path)
-    rc = main(["build", "--only", pick.stem, "--lang", "zh", "-o", str(tmp_path / "reports")])
-    assert rc == 0
-    page = (tmp_path / "reports" / "zh" / f"{pick.stem}.html").read_text()
-    assert '<html lang="zh-CN">' in page and "<script" not in page
-    if 'class="egov-source"' in page:
-        assert "data:text/csv" in page
+@pytest.mark.slow
+def test_real_section_notebooks_build(built_reports):
+    """The session's build of every section notebook (see conftest.py)."""
+    stems = [nb.stem for nb in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))]
+    for lang in ("zh", "en"):
+        for stem in stems:
+            page = (built_reports / lang / f"{stem}.html").read_text(encoding="utf-8")
+            assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in page and "<script" not in page
+            if 'class="egov-source"' in page:
+                assert "data:text/csv" in page

@@ -4,6 +4,7 @@ titles and source lines, values that are the data's, NoData where the data has n
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 
 import matplotlib.pyplot as plt
@@ -14,7 +15,7 @@ from matplotlib import font_manager
 from matplotlib.collections import QuadMesh
 from matplotlib.patches import Rectangle
 
-from egov import charts, data, display, i18n, theme, un
+from egov import charts, data, display, i18n, periods, theme, un
 from egov.charts.frame import wrap
 
 LANGS = ("zh", "en")
@@ -185,6 +186,37 @@ def test_table_beside_the_chart_holds_its_values(sections):
     assert chart.table["source"].iloc[0] == "Qianzhan Industry Research Institute (2020)"
 
 
+#: Series a chart's alt text leaves out, and why: the parts of the total drawn at a coarser
+#: level (the finer levels are stated), and the counts written in brackets beside the shares.
+ALT_LEAVES_OUT = {("websites_by_level", "gov_websites", "level=central"),
+                  ("websites_by_level", "gov_websites", "level=provincial_and_below"),
+                  *(("website_columns", "gov_website_columns", b) for b in
+                    ("type=info_disclosure", "type=online_services", "type=news", "type=other"))}
+
+
+@pytest.mark.parametrize("chart_id", list(charts.CHARTS))
+def test_alt_text_states_the_key_numbers_in_the_charts_language(chart_id, sections, egdi):
+    """Each chart's alt text: its title, then the latest figure by the edition of every series
+    it draws (China's, for the UN charts), written as the chart writes it; no Chinese in English."""
+    un_chart = charts.CHARTS[chart_id].reads != "obs"
+    for lang in LANGS:
+        chart = make(chart_id, lang, sections, egdi)
+        assert chart.alt.startswith(i18n.pick(lang, "图：", "Chart: ") + chart.title.replace("\n", " "))
+        stated = 0
+        for (ind, brk), r in chart.data.groupby(["indicator_id", "breakdown"]):
+            if (chart_id, ind, brk) in ALT_LEAVES_OUT or (un_chart and brk != "CHN"):
+                continue
+            latest = periods.select(sorted(r["period"].astype(str), key=periods.key), "2020-06", "latest")
+            v = float(r.loc[r["period"].astype(str) == latest, "value"].iloc[0])
+            said = (i18n.rank(v, lang) if ind == "rank" else f"{v:.4f}") if un_chart else i18n.number(v, lang)
+            assert said in chart.alt, f"{ind}[{brk}]@{latest} {said} not in {chart.alt!r}"
+            stated += 1
+        assert stated
+        if lang == "en":
+            assert not re.search("[\u4e00-\u9fff]", chart.alt), chart.alt
+        plt.close(chart.fig)
+
+
 # --------------------------------------------------------------------------- as_of
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -234,6 +266,9 @@ def test_show_displays_png_then_the_table_with_metadata(monkeypatch, sections):
     display.show(ecert(sections["sharing"], "en"), "03_sharing")
     (png_args, png_kw), (tbl_args, tbl_kw) = shown
     assert set(png_args[0]) == {"image/png", "text/plain"} and png_kw["raw"] is True
+    alt = png_args[0]["text/plain"]  # the alt text, for the report's <img> and <figure>
+    assert alt.startswith("Chart: E-certificates") and "897 types in June 2020" in alt
+    assert png_kw["metadata"]["image/png"]["alt"] == alt == png_kw["metadata"]["egov"]["alt"]
     assert "image/svg+xml" not in png_args[0]
     meta = tbl_kw["metadata"]["egov"]
     assert meta["filename"] == "03_sharing_ecert.csv"

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from egov import checks, data
-from tests.conftest import reseal, rewrite
+from tests.helpers import reseal, rewrite
 
 
 def run(data_dir):

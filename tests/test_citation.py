@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from egov import __version__, citation
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 #: The Citation File Format 1.2.0 schema, byte for byte as published (citation-file-format's
 #: schema.json at tag 1.2.0, identical to the copy inside the cffconvert 2.0.0 wheel). Vendored

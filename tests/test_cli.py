@@ -12,7 +12,7 @@ import pytest
 
 from egov import __version__, checks, cli
 from egov.errors import DataError, ParameterError
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def egov(*args, env=None, cwd=ROOT) -> subprocess.CompletedProcess:
@@ -98,7 +98,7 @@ def test_a_real_unexpected_error_in_a_real_process():
 
 
 def test_bad_data_is_exit_2_naming_file_row_and_column(data_copy):
-    from tests.conftest import rewrite
+    from tests.helpers import rewrite
 
     rewrite(data_copy / "observations.csv", ",14467,", ",1.4万,")
     out = egov("check", env={"EGOV_DATA_DIR": str(data_copy)})

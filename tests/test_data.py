@@ -11,7 +11,7 @@ import pytest
 
 from egov import data
 from egov.errors import DataError
-from tests.conftest import rewrite, reseal
+from tests.helpers import rewrite, reseal
 
 
 def load(data_dir):

@@ -11,7 +11,7 @@ from frictionless import Package
 
 from egov.schema import datapackage
 from egov.source import DATA_DIR
-from tests.conftest import rewrite
+from tests.helpers import rewrite
 
 
 def test_datapackage_is_up_to_date():

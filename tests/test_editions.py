@@ -11,7 +11,7 @@ import pytest
 
 from egov import editions, params
 from egov.errors import ParameterError
-from tests.conftest import DATA, rewrite
+from tests.helpers import DATA, rewrite
 
 
 def egov(*args, data_dir=None):

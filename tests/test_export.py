@@ -17,7 +17,7 @@ import pytest
 
 from egov import citation, export
 from egov.export import ExportError
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 NAMES = ["egov-data-README.md", "egov-observations.csv", "egov-observations.parquet",
          "egov-un-egdi.csv", "egov-un-egdi.parquet", "egov-data.xlsx", "egov-export.json"]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, artifact
+from tests.helpers import ROOT, artifact
 
 EGOV = [sys.executable, "-m", "egov"]
 
@@ -69,6 +69,7 @@ INSPECT = """() => ({
 })"""
 
 
+@pytest.mark.slow
 def test_labels_reach_every_report_as_text(tmp_path):
     """Markdown, HTML and maths in labels, sources and rules: shown as typed, in a real browser;
     no link or image is made from them, no request leaves the file, the charts still draw."""
@@ -77,7 +78,7 @@ def test_labels_reach_every_report_as_text(tmp_path):
         pytest.skip("Debian's chromium is not installed (make setup installs it)")
     from playwright.sync_api import sync_playwright
 
-    from tests.test_browser import FLAGS
+    from tests.helpers import CHROMIUM_FLAGS as FLAGS
 
     root = tmp_path / "p"
     (root / "notebooks").mkdir(parents=True)
@@ -348,7 +349,7 @@ LEVELS_SUM_RIGHT = ",==,gov_websites@2020-06,0,"
     ("gov_websites@2020-06 * 1e308 * 1e308", "the result is not a finite number"),
 ])
 def test_a_rule_that_cannot_be_evaluated_is_a_fail_line_naming_it(data_copy, right, detail):
-    from tests.conftest import rewrite
+    from tests.helpers import rewrite
 
     rewrite(data_copy / "rules.csv", LEVELS_SUM_RIGHT, f",==,{right},0,")
     result = results(data_copy)["websites_levels_sum"]
@@ -357,7 +358,7 @@ def test_a_rule_that_cannot_be_evaluated_is_a_fail_line_naming_it(data_copy, rig
 
 
 def test_egov_check_reports_a_broken_rule_and_exits_1(data_copy):
-    from tests.conftest import rewrite
+    from tests.helpers import rewrite
 
     rewrite(data_copy / "rules.csv", LEVELS_SUM_RIGHT, ",==,gov_websites@2020-06 / (1 - 1),0,")
     out = egov("check", data_dir=data_copy)
@@ -369,7 +370,7 @@ def test_egov_check_reports_a_broken_rule_and_exits_1(data_copy):
 @pytest.mark.parametrize("left, right", [("gov_websites@2020-06", "gov_websites@2020-06"),
                                          ("gov_websites[total]@2020-06 + 0", "(gov_websites@2020-06+0)")])
 def test_a_rule_that_always_holds_proves_no_correction(data_copy, left, right):
-    from tests.conftest import rewrite
+    from tests.helpers import rewrite
 
     rules = data_copy / "rules.csv"
     old = next(line for line in rules.read_text(encoding="utf-8").splitlines() if line.startswith("websites_levels_sum,"))

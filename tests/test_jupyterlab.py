@@ -22,6 +22,7 @@ import websocket
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = "01_platform.ipynb"
+pytestmark = pytest.mark.slow
 
 
 def free_port() -> int:

@@ -13,7 +13,7 @@ from egov import charts, data, refs
 from egov.facts import Period, Query
 from egov.narrative import TEMPLATES, NarrativeError, Text
 from egov.section import Section
-from tests.conftest import rewrite
+from tests.helpers import rewrite
 from tests.narrative_checks import problems
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"

@@ -13,9 +13,10 @@ import subprocess
 
 import pytest
 
-from tests.conftest import artifact
+from tests.helpers import artifact
 
-pytestmark = pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed (make setup installs it)")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed (make setup installs it)")]
 
 #: Section titles and key figures each PDF must hold, as a reader would search for them.
 EXPECTED = {

@@ -14,7 +14,7 @@ import pytest
 
 from egov import project
 from egov.project import Project, ProjectError
-from tests.conftest import DATA, ROOT
+from tests.helpers import DATA, ROOT
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "reports.yml"
 README = (ROOT / "README.md").read_text(encoding="utf-8")

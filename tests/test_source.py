@@ -8,7 +8,7 @@ import pytest
 
 from egov import source
 from egov.errors import DataError
-from tests.conftest import reseal
+from tests.helpers import reseal
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
 """What every chart shares: the figure frame (title, subtitle, source line), bars, number
-formats on axes, wrapping, and the captions read from the section's template.
+tiles, the mark of a cut axis, number formats on axes, wrapping, the captions read from the
+section's template, and the alt text computed from what the chart draws.
 
 A chart's title and subtitle are sentences, so they live with the section's other words in
 ``egov/narrative/<section>.<lang>.md.j2`` (blocks ``chart_<id>_title``, ``chart_<id>_subtitle``
@@ -53,7 +54,7 @@ class Captions:
     """The words of a section's charts, from its template: ``say("chart_x_title", year=2020)``."""
 
     def __init__(self, section: str, lang: str, as_of: str, **values):
-        self.lang = lang
+        self.lang, self.as_of = lang, as_of
         self.text = Text(section, lang, {"as_of": Period(as_of), **values}, target="mpl")
 
     def __call__(self, block: str, **more) -> str:
@@ -126,9 +127,11 @@ def _frame(fig: Figure, title: str, subtitle: str, source: str) -> None:
 
 
 def chart(chart_id: str, fig: Figure, lang: str, say: Captions, rows: pd.DataFrame,
-          table: pd.DataFrame | None = None, sources=None, **values) -> Chart:
+          table: pd.DataFrame | None = None, sources=None, alt_rows: pd.DataFrame | None = None,
+          **values) -> Chart:
     """The finished chart: title and subtitle from the template (given ``first`` and ``last``,
-    the span of the periods plotted, unless the chart says otherwise), source line from the rows."""
+    the span of the periods plotted, unless the chart says otherwise), source line from the rows,
+    alt text from the rows drawn (``alt_rows``: only the key ones, when the chart draws many)."""
     if "period" in rows and len(rows):
         span = sorted(map(str, rows["period"]), key=periods.key)
         values = {"first": Period(span[0]), "last": Period(span[-1]), **values}
@@ -138,25 +141,115 @@ def chart(chart_id: str, fig: Figure, lang: str, say: Captions, rows: pd.DataFra
     plotted = rows[["indicator_id", "breakdown", "period", "value"]].reset_index(drop=True) \
         if "indicator_id" in rows else rows.reset_index(drop=True)
     return Chart(chart_id, fig, title, subtitle, source,
-                 obs_table(rows, lang) if table is None else table, plotted)
+                 obs_table(rows, lang) if table is None else table, plotted,
+                 alt_text(title, rows if alt_rows is None else alt_rows, lang, say.as_of))
 
 
-def hbars(ax, names, values, labels, colors, max_value=None):
-    """Horizontal bars, first on top, each labelled at its end."""
+#: The UN table's indices, read in the alt text like an observation's indicator.
+_UN_COLUMNS = ("egdi", "osi", "hci", "tii", "epart", "rank")
+
+
+def alt_text(title: str, rows: pd.DataFrame, lang: str, as_of: str) -> str:
+    """A short description of the chart for readers who cannot see it: its title, then each
+    series drawn with its key numbers (a series of more than four: its first value, the
+    edition's and the one before it, and its last), all from the rows drawn.
+
+    >>> rows = pd.DataFrame({"indicator_id": ["gov_websites"] * 2, "breakdown": ["total"] * 2,
+    ...                      "period": ["2019-12", "2020-06"], "value": [14474.0, 14467.0],
+    ...                      "unit": ["sites"] * 2, "qualifier": [None, None]})
+    >>> alt_text("Government websites", rows, "en", "2020-06")
+    'Chart: Government websites. Government websites: 14,474 websites in December 2019, 14,467 websites in June 2020.'
+    """
+    comma, stop = i18n.pick(lang, "，", ", "), i18n.pick(lang, "。", ". ")
+    parts = []
+    un = rows["indicator_id"].isin(_UN_COLUMNS)
+    if un.all() and rows["period"].nunique() == 1:  # one survey: each country with its indices
+        for iso3, r in rows.groupby("breakdown", sort=False):
+            said = [f"{_un_name(i, lang)} {_un_value(i, v, lang)}" for i, v in zip(r["indicator_id"], r["value"])]
+            parts.append(i18n.country_name(iso3, lang) + i18n.pick(lang, "：", ": ") + comma.join(said))
+        parts[0] = i18n.period(str(rows["period"].iloc[0]), lang) + i18n.pick(lang, "，", ": ") + parts[0]
+        return i18n.pick(lang, "图：", "Chart: ") + title.replace("\n", " ") + stop + stop.join(parts) + stop.strip()
+    for (ind, brk), r in rows.groupby(["indicator_id", "breakdown"], sort=False):
+        ps = sorted(r["period"].astype(str), key=periods.key)
+        keep = set(ps) if len(ps) <= 4 else \
+            {ps[0], ps[-1]} | {p for p in (periods.select(ps, as_of), periods.select(ps, as_of, "prev")) if p}
+        r = r.assign(period=r["period"].astype(str)).set_index("period").loc[[p for p in ps if p in keep]]
+        if ind in _UN_COLUMNS:
+            name = i18n.country_name(brk, lang) + " " + _un_name(ind, lang)
+            values = [(_un_value(ind, v, lang), p) for p, v in r["value"].items()]
+        else:
+            name = i18n.indicator_name(ind, brk, lang)
+            values = [(i18n.quantity(v["value"], v["unit"], lang, v["qualifier"] if isinstance(v["qualifier"], str) else None), p)
+                      for p, v in r.iterrows()]
+        said = [i18n.pick(lang, f"{i18n.period(p, lang)}{v}", f"{v} in {i18n.period(p, lang)}") for v, p in values]
+        parts.append(name + i18n.pick(lang, "：", ": ") + comma.join(said))
+    return i18n.pick(lang, "图：", "Chart: ") + title.replace("\n", " ") + stop + stop.join(parts) + stop.strip()
+
+
+def _un_name(col: str, lang: str) -> str:
+    return i18n.pick(lang, "排名", "rank") if col == "rank" else col.upper()
+
+
+def _un_value(col: str, v, lang: str) -> str:
+    return i18n.rank(int(v), lang) if col == "rank" else f"{float(v):.4f}"
+
+
+def paint(artists, meanings) -> None:
+    """Colour each artist by its meaning (:func:`egov.theme.color`) and tag it with the meaning
+    (its ``gid``), so a test can check one colour per meaning across the report."""
+    for a, m in zip(artists, meanings):
+        a.set_color(theme.color(m))
+        a.set_gid(m)
+
+
+def hbars(ax, names, values, labels, meanings, max_value=None):
+    """Horizontal bars from zero, first on top, each labelled at its end (so no value axis, whose
+    last tick would run into a panel beside it); a bar too short to see (under 2 % of the
+    longest) gets a marker at its end, so its label points at something."""
     y = np.arange(len(values))[::-1]
-    bars = ax.barh(y, values, color=colors, height=0.62)
+    values = [float(v) for v in values]
+    bars = ax.barh(y, values, height=0.62)
+    paint(bars, meanings)
     ax.set_yticks(y, names)
-    ax.bar_label(bars, labels=labels, padding=4, fontsize=9.5, color=INK)
+    ax.tick_params(axis="y", pad=7)
     top = max_value if max_value is not None else max(values)
+    tiny = [k for k, v in enumerate(values) if top and 0 < v < 0.02 * top]
+    for k in tiny:
+        ax.plot([values[k]], [y[k]], marker="o", ms=5, color=theme.color(meanings[k]), clip_on=False, zorder=3)
+    notes = ax.bar_label(bars, labels=labels, padding=4, fontsize=9.5, color=INK)
+    for k in tiny:
+        notes[k].xyann = (9, 0)  # past the marker
     ax.set_xlim(0, top * 1.32 if top else 1)
-    ax.grid(axis="y", visible=False)
+    ax.set_xticks([])
+    ax.grid(False)
+    ax.spines["bottom"].set_visible(False)
     ax.tick_params(axis="y", length=0)
     return bars
 
 
-def vbars(ax, names, values, labels, colors, width=0.6):
+def tile(ax, big: str, small: str, color: str = theme.COLORS["figure"]) -> None:
+    """A figure that stands alone, as a number in large type with what it counts beneath."""
+    ax.axis("off")
+    ax.text(0.5, 0.58, big, ha="center", va="center", fontsize=22, fontweight="bold", color=color,
+            transform=ax.transAxes)
+    ax.text(0.5, 0.3, small, ha="center", va="top", fontsize=9.5, color=SUBTLE, transform=ax.transAxes,
+            linespacing=1.3)
+
+
+def cut_axis(ax, where: str = "bottom") -> None:
+    """Mark a value axis that does not start at zero: two slanted strokes across the spine."""
+    y = 0.0 if where == "bottom" else 1.0
+    kw = {"transform": ax.transAxes, "color": SUBTLE, "lw": 1.0, "clip_on": False, "zorder": 5}
+    for dy in (0.0, 0.03):
+        ax.plot([-0.012, 0.012], [y + 0.02 + dy - 0.012, y + 0.02 + dy + 0.012], **kw)
+    ax.spines["left"].set_bounds(*ax.get_ylim())
+
+
+def vbars(ax, names, values, labels, meanings, width=0.6):
+    """Vertical bars from zero, one per category, each labelled above."""
     x = np.arange(len(values))
-    bars = ax.bar(x, values, color=colors, width=width)
+    bars = ax.bar(x, values, width=width)
+    paint(bars, meanings)
     ax.set_xticks(x, names)
     ax.bar_label(bars, labels=labels, padding=3, fontsize=9.5, color=INK)
     top = max(values) if len(values) else 1

@@ -9,10 +9,10 @@ import pandas as pd
 import seaborn as sns
 
 from egov import i18n, un
-from egov.charts import register
-from egov.charts.frame import Captions, chart, figure
+from egov.charts import register, time
+from egov.charts.frame import Captions, chart, cut_axis, figure, paint
 from egov.display import Chart, NoData
-from egov.theme import BLUE, GREEN, HIGHLIGHT, MUTED, ORANGE, SUBTLE
+from egov.theme import INK, SUBTLE, color
 from egov.un import COMPONENTS, SUBINDICES
 
 
@@ -36,12 +36,14 @@ def peers_egdi(egdi: pd.DataFrame, peers: list[str] = un.DEFAULT_PEERS, lang: st
     ax.xaxis.tick_top()
     ax.set_xticklabels(ax.get_xticklabels(), rotation=0)
     ci = codes.index("CHN")
-    ax.add_patch(matplotlib.patches.Rectangle((0, ci), len(SUBINDICES), 1, fill=False, edgecolor=HIGHLIGHT, lw=2.2))
+    ax.add_patch(matplotlib.patches.Rectangle((0, ci), len(SUBINDICES), 1, fill=False, edgecolor=color("china"), lw=2.2))
     for lab in ax.get_yticklabels():
         if lab.get_text().startswith(i18n.country_name("CHN", lang)):
-            lab.set_color(HIGHLIGHT)
+            lab.set_color(color("china"))
             lab.set_fontweight("bold")
-    return chart("peers_egdi", fig, lang, say, un.long_rows(d, SUBINDICES + ["rank"]),
+    rows = un.long_rows(d, SUBINDICES + ["rank"])
+    key = rows[rows["breakdown"].isin(["CHN", codes[0]])]  # the alt text: China and the leader
+    return chart("peers_egdi", fig, lang, say, rows, alt_rows=key,
                  table=un.table(d, SUBINDICES + ["rank"], lang), sources=["un_egov_data"], year=str(year))
 
 
@@ -54,22 +56,23 @@ def china_rank(egdi: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -> 
     if year is None or d.empty:
         return say.nodata("china_rank")
     prev = un.previous_survey(egdi, year)
-    fig, ax = figure(height=3.8)
-    years = d["year"].astype(int).to_numpy()
-    ranks = d["rank"].astype(float).to_numpy()
-    ax.plot(years, ranks, color=BLUE, lw=1.8, marker="o", ms=5)
-    for x, r in zip(years, ranks):
-        h = x in (prev, year)
-        ax.annotate(f"{int(r)}", (x, r), xytext=(0, 7), textcoords="offset points", ha="center", va="bottom",
-                    fontsize=9.5 if h else 8.5, color=HIGHLIGHT if h else SUBTLE, fontweight="bold" if h else "normal")
-        if h:
-            ax.scatter([x], [r], s=60, color=HIGHLIGHT, zorder=3)
-    if prev is not None:
-        ax.axvspan(prev, year, color=HIGHLIGHT, alpha=0.07, lw=0)
-    ax.invert_yaxis()
-    ax.set_ylim(ranks.max() + 10, max(0.5, ranks.min() - 14))
-    ax.set_xticks(years, [str(y) for y in years], fontsize=9)
     n = int(egdi[egdi["year"] == year]["iso3"].nunique())
+    fig, ax = figure(height=3.8)
+    years = d["year"].astype(int).tolist()
+    xs = [time.x(str(y)) for y in years]
+    ranks = d["rank"].astype(float).tolist()
+    ax.plot(xs, ranks, color=color("china"), lw=1.8, marker="o", ms=5)
+    for k, (xv, r, y) in enumerate(zip(xs, ranks, years)):
+        h = y in (prev, year)
+        below = bool(k and y - years[k - 1] < 2 and k % 2 == 1)  # 2003, 2004, 2005: alternate
+        ax.annotate(f"{int(r)}", (xv, r), xytext=(0, -8 if below else 7), textcoords="offset points", ha="center",
+                    va="top" if below else "bottom", fontsize=9.5 if h else 8.5, color=INK if h else SUBTLE,
+                    fontweight="bold" if h else "normal")
+    if prev is not None:
+        ax.axvspan(time.x(str(prev)), time.x(str(year)), color=color("china"), alpha=0.07, lw=0)
+    time.axis(ax, str(years[0]), str(years[-1]), years=years, pad_days=200)
+    ax.set_ylim(n + 1, 0)  # the whole ranking, 1 (best) on top
+    ax.set_yticks([1, 50, 100, 150, n])
     ax.set_ylabel(i18n.pick(lang, f"排名（共{n}国，越小越好）", f"rank (of {n}; 1 is best)"))
     return chart("china_rank", fig, lang, say, un.long_rows(d, ["rank"]), table=un.table(d, ["rank"], lang),
                  sources=["un_egov_data"], prev=str(prev) if prev else None, year=str(year),
@@ -90,20 +93,27 @@ def egdi_gain(egdi: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06", iso3
     names = [str(prev)] + [f"{un.index_name(s, lang, short=True)}\n{i18n.number(a[s], lang)}→{i18n.number(b[s], lang)}"
                            for s in COMPONENTS] + [str(year)]
     x = np.arange(len(names))
-    ax.bar(x[0], a["egdi"], color=MUTED, width=0.6)
-    ax.text(x[0], a["egdi"], f"{a['egdi']:.4f}", ha="center", va="bottom", fontsize=9.5)
+    # the two totals are dots (their height from zero is not what is compared); the
+    # contributions are bars from the level before them
+    totals = [(x[0], a["egdi"], color("earlier"), "normal"), (x[4], b["egdi"], color("china" if iso3 == "CHN" else "figure"), "bold")]
+    for xi, v, c, weight in totals:
+        ax.plot([xi], [v], marker="o", ms=9, color=c, zorder=3)
+        ax.annotate(f"{v:.4f}", (xi, v), xytext=(0, 9), textcoords="offset points", ha="center", va="bottom",
+                    fontsize=9.5, fontweight=weight, color=INK)
     level = a["egdi"]
-    for i, (s, col) in enumerate(zip(COMPONENTS, [BLUE, GREEN, ORANGE]), start=1):
+    for i, s in enumerate(COMPONENTS, start=1):
         c = split.contribution(s)
-        ax.bar(x[i], c, bottom=level if c >= 0 else level + c, color=col, width=0.6)
-        ax.text(x[i], max(level, level + c), f"{c:+.4f}\n({split.share(s) or 0:.0f}%)", ha="center", va="bottom", fontsize=9)
-        ax.plot([x[i - 1] + 0.3, x[i] - 0.3], [level, level], color=SUBTLE, lw=0.8)
+        paint(ax.bar(x[i], c, bottom=level if c >= 0 else level + c, width=0.6), [s])
+        ax.text(x[i], max(level, level + c), f"{c:+.4f}\n({split.share(s) or 0:.0f}%)", ha="center", va="bottom",
+                fontsize=9, color=INK)
+        ax.plot([x[i - 1] + (0.12 if i == 1 else 0.3), x[i] - 0.3], [level, level], color=SUBTLE, lw=0.8)
         level += c
-    ax.plot([x[3] + 0.3, x[4] - 0.3], [level, level], color=SUBTLE, lw=0.8)
-    ax.bar(x[4], b["egdi"], color=BLUE if iso3 != "CHN" else HIGHLIGHT, width=0.6)
-    ax.text(x[4], b["egdi"], f"{b['egdi']:.4f}", ha="center", va="bottom", fontsize=9.5, fontweight="bold")
+    ax.plot([x[3] + 0.3, x[4] - 0.12], [level, level], color=SUBTLE, lw=0.8)
     ax.set_xticks(x, names)
-    ax.set_ylim(max(0, min(a["egdi"], b["egdi"]) - 0.12), max(a["egdi"], level, b["egdi"]) + 0.06)
+    ax.set_xlim(-0.6, len(names) - 0.4)
+    ax.set_ylim(max(0, min(a["egdi"], b["egdi"]) - 0.1), max(a["egdi"], level, b["egdi"]) + 0.07)
+    if ax.get_ylim()[0] > 0:
+        cut_axis(ax)
     ax.set_ylabel(i18n.pick(lang, "EGDI（0–1）", "EGDI (0–1)"))
     ax.grid(axis="x", visible=False)
     cols = ["egdi", *COMPONENTS]

@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
 
 from egov import data, i18n
 from egov.charts import register
-from egov.charts.frame import Captions, Compact, at, chart, figure, hbars, label, names, rows_at, wrap
+from egov.charts.frame import Captions, at, chart, figure, hbars, label, names, paint, rows_at, tile, wrap
 from egov.display import Chart, NoData
-from egov.theme import BLUE, GREEN, MUTED, SKY, SUBTLE
-
-
-def _tile(ax, big: str, small: str, color=BLUE) -> None:
-    ax.axis("off")
-    ax.text(0.5, 0.56, big, ha="center", va="center", fontsize=24, fontweight="bold", color=color,
-            transform=ax.transAxes)
-    ax.text(0.5, 0.32, small, ha="center", va="center", fontsize=10, color=SUBTLE, transform=ax.transAxes)
 
 
 @register()
@@ -34,14 +25,14 @@ def ecert(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -> Chart 
         pct = i18n.quantity(share["value"].iloc[0], "percent", lang)
         labels[1] += i18n.paren(i18n.pick(lang, f"占{pct}", pct), lang)
     if not types.empty:
-        hbars(ax1, names(types, lang, by="breakdown"), types["value"].astype(float), labels, [MUTED, BLUE][-len(types):])
+        hbars(ax1, names(types, lang, by="breakdown"), types["value"].astype(float), labels, ["figure"] * len(types))
         ax1.set_title(i18n.labels(lang)["indicators"]["ecert_types"], loc="left", fontsize=10)
-        ax1.xaxis.set_major_locator(MaxNLocator(5, integer=True))
     else:
         ax1.axis("off")
     if not entries.empty:
         r = entries.iloc[0]
-        _tile(ax2, label(r, lang, unit=i18n.pick(lang, True, False)), i18n.labels(lang)["indicators"]["ecert_catalogue_entries"])
+        tile(ax2, label(r, lang, unit=i18n.pick(lang, True, False)),
+             wrap(i18n.labels(lang)["indicators"]["ecert_catalogue_entries"], i18n.pick(lang, 20, 28)))
     else:
         ax2.axis("off")
     rows = pd.concat([types, share, entries])
@@ -59,17 +50,14 @@ def identity(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -> Cha
     fig, (ax1, ax2) = figure(1, 2, height=3.3, gridspec_kw={"width_ratios": [1.6, 1]})
     if not ver.empty:
         hbars(ax1, [wrap(n, 16) for n in names(ver, lang)], ver["value"].astype(float),
-              [label(r, lang, unit=i18n.pick(lang, True, False)) for _, r in ver.iterrows()], [BLUE, SKY][: len(ver)])
-        ax1.xaxis.set_major_formatter(Compact(lang))
-        ax1.xaxis.set_major_locator(MaxNLocator(4))
+              [label(r, lang, unit=i18n.pick(lang, True, False)) for _, r in ver.iterrows()], ["figure"] * len(ver))
         ax1.set_title(i18n.pick(lang, "国家平台累计核验次数", "Cumulative verifications by the national platform"),
                       loc="left", fontsize=10)
     else:
         ax1.axis("off")
     if not sso.empty:
         v = float(sso["value"].iloc[0])
-        ax2.barh([0], [100], color="#eeeeee", height=0.5)
-        ax2.barh([0], [v], color=GREEN, height=0.5)
+        paint([*ax2.barh([0], [100], height=0.5), *ax2.barh([0], [v], height=0.5)], ["rest", "figure"])
         ax2.text(v / 2, 0, i18n.quantity(v, "percent", lang), ha="center", va="center", color="white",
                  fontsize=13, fontweight="bold")
         ax2.set_xlim(0, 100)

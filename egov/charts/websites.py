@@ -10,13 +10,13 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from egov import data, i18n, markup
-from egov.charts import register
+from egov.charts import register, time
 from egov.charts.frame import (Captions, Compact, at, breakdown_order, chart, figure, hbars, label, names,
-                               rows_at, upto, wrap)
+                               paint, rows_at, upto, wrap)
 from egov.display import Chart, NoData
 from egov.facts import Query
 from egov.facts.websites import facts as section_facts
-from egov.theme import BLUE, COLORS, MUTED, ORANGE, SKY, SUBTLE
+from egov.theme import INK, SUBTLE
 
 #: Breakdowns by level that add up to the total, finest first.
 LEVEL_PARTITIONS = (
@@ -52,39 +52,37 @@ def websites_by_level(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06
     if not parts.empty:
         levels = [wrap(n, i18n.pick(lang, 14, 26)) for n in names(parts, lang, by="breakdown")]
         hbars(ax1, levels, parts["value"].astype(float), [label(r, lang, unit=False) for _, r in parts.iterrows()],
-              [COLORS[b] for b in parts["breakdown"]])
+              list(parts["breakdown"]))
         ax1.set_title(i18n.pick(lang, f"{when}，按行政级别", f"{when}, by level"), loc="left", fontsize=10)
-        ax1.xaxis.set_major_locator(MaxNLocator(4, integer=True))
-        ax1.xaxis.set_major_formatter(Compact(lang))
         rows.append(parts)
     else:
         ax1.axis("off")
         ax1.text(0.5, 0.5, i18n.pick(lang, f"数据中没有{when}的分级数据", f"No breakdown by level for {when}"),
                  ha="center", va="center", color=SUBTLE, transform=ax1.transAxes)
     if trend:
-        x = np.arange(len(trend))
+        ps = [t["period"].iloc[0] for t in trend]
         central = np.array([float(t["value"].iloc[0]) for t in trend])
         below = np.array([float(t["value"].iloc[1]) for t in trend])
         total = np.array([float(t["value"].iloc[2]) for t in trend])
         lab = i18n.labels(lang)["breakdowns"]
-        ax2.bar(x, below, color=COLORS["level=provincial_and_below"], width=0.55,
-                label=markup.mpl(lab["level=provincial_and_below"]))
-        ax2.bar(x, central, bottom=below, color=COLORS["level=central"], width=0.55,
-                label=markup.mpl(re.split(r"\s*[（(]", lab["level=central"])[0]))
-        for xi, t in zip(x, total):
-            ax2.text(xi, t, i18n.number(t, lang), ha="center", va="bottom", fontsize=9.5, fontweight="bold")
-        ax2.set_xticks(x, [i18n.period(t["period"].iloc[0], lang, short=True) for t in trend])
+        time.bars(ax2, ps, below, ["level=provincial_and_below"] * len(ps), label=markup.mpl(lab["level=provincial_and_below"]))
+        time.bars(ax2, ps, central, ["level=central"] * len(ps), bottom=below,
+                  label=markup.mpl(re.split(r"\s*[（(]", lab["level=central"])[0]))
+        for p, t in zip(ps, total):
+            ax2.annotate(i18n.number(t, lang), (time.x(p), t), xytext=(0, 3), textcoords="offset points", ha="center",
+                         va="bottom", fontsize=9.5, fontweight="bold", color=INK)
+        time.axis(ax2, ps[0], ps[-1], pad_days=150, marks=ps, lang=lang)
         ax2.set_ylim(0, total.max() * 1.38)
         ax2.yaxis.set_major_formatter(Compact(lang))
         ax2.yaxis.set_major_locator(MaxNLocator(4, integer=True))
-        ax2.grid(axis="x", visible=False)
         handles, labels = ax2.get_legend_handles_labels()
         ax2.legend(handles[::-1], labels[::-1], loc="upper center", fontsize=8, ncols=2, borderaxespad=0.2,
                    handlelength=1.2, columnspacing=1)
         ax2.set_title(i18n.pick(lang, "总数变化", "Total over time"), loc="left", fontsize=10)
         rows.extend(trend)
     rows = pd.concat(rows).drop_duplicates(["breakdown", "period"])
-    return chart("websites_by_level", fig, lang, say, rows)
+    key = rows[rows["breakdown"].isin([*parts.get("breakdown", []), "total"])]  # the alt text: levels, totals
+    return chart("websites_by_level", fig, lang, say, rows, alt_rows=key)
 
 
 @register()
@@ -104,22 +102,24 @@ def website_columns(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06")
         periods = sorted(lev["period"].unique())
         present = [b for b in lev_b if b in set(lev["breakdown"])]
         w = 0.8 / len(periods)
-        colors = [MUTED, BLUE, SKY]
         for k, per in enumerate(periods):
+            kind = "figure" if per == periods[-1] else "earlier"
             for j, b in enumerate(present):
                 r = lev[(lev["period"] == per) & (lev["breakdown"] == b)]
                 xpos = j - 0.4 + w * (k + 0.5)
                 if r.empty:
-                    ax1.text(xpos, 0, i18n.pick(lang, "无数据", "n/a"), ha="center", va="bottom", fontsize=7.5, color=SUBTLE)
+                    ax1.annotate(i18n.pick(lang, "无数据", "n/a"), (xpos, 0), xytext=(0, 3), textcoords="offset points",
+                                 ha="center", va="bottom", fontsize=7.5, color=SUBTLE)
                     continue
                 v = float(r["value"].iloc[0])
-                ax1.bar(xpos, v, width=w * 0.86, color=colors[k % len(colors)] if len(periods) > 1 else BLUE,
-                        label=i18n.period(per, lang, short=True) if j == 0 or b == present[0] else None)
-                ax1.text(xpos, v, i18n.number(v, lang, short=True), ha="center", va="bottom", fontsize=8)
+                paint(ax1.bar(xpos, v, width=w * 0.86, label=i18n.period(per, lang, short=True)), [kind])
+                ax1.annotate(i18n.number(v, lang, short=True), (xpos, v), xytext=(0, 2), textcoords="offset points",
+                             ha="center", va="bottom", fontsize=8, color=INK)
         lab = i18n.labels(lang)["breakdowns"]
         ax1.set_xticks(range(len(present)), [i18n.pick(lang, "各级合计", "All levels") if b == "total" else lab[b]
                                              for b in present])
         ax1.yaxis.set_major_formatter(Compact(lang))
+        ax1.set_xlim(-0.55, len(present) - 0.45)
         ax1.set_ylim(0, float(lev["value"].max()) * 1.22)
         ax1.grid(axis="x", visible=False)
         handles, labels_ = ax1.get_legend_handles_labels()
@@ -140,16 +140,15 @@ def website_columns(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06")
                 rows.append(c)
             labels.append(s)
         hbars(ax2, names(share, lang, by="breakdown"), share["value"].astype(float), labels,
-              [COLORS[b] for b in share["breakdown"]], max_value=float(share["value"].max()) * 1.4)
-        ax2.set_xticks([0, 25, 50, 75, 100])
-        ax2.set_xlabel("%")
+              ["figure"] * len(share), max_value=float(share["value"].max()) * 1.4)
         when = i18n.period(as_of, lang, short=i18n.pick(lang, False, True))
         ax2.set_title(i18n.pick(lang, f"按类别（{when}，占比）", f"By type ({when}, share)"), loc="left", fontsize=10)
         rows.append(share)
     else:
         ax2.axis("off")
     rows = pd.concat(rows).drop_duplicates(["indicator_id", "breakdown", "period"])
-    return chart("website_columns", fig, lang, say, rows)
+    key = rows[~(rows["indicator_id"].eq("gov_website_columns") & rows["breakdown"].str.startswith("type="))]
+    return chart("website_columns", fig, lang, say, rows, alt_rows=key)
 
 
 @register()
@@ -162,6 +161,5 @@ def homepage_updates(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06"
     fig, ax = figure(height=3.2)
     hbars(ax, names(rows, lang, by="breakdown"), rows["value"].astype(float),
           [("+" if v > 0 else "") + i18n.quantity(v, "growth_percent", lang) for v in rows["value"]],
-          [BLUE, ORANGE][: len(rows)])
-    ax.set_xlabel(i18n.pick(lang, "较上年底增长（%）", "growth over the previous year-end (%)"))
+          list(rows["breakdown"]))
     return chart("homepage_updates", fig, lang, say, rows)

@@ -1,0 +1,67 @@
+"""The build's pages: the full report assembled from section pages, the index."""
+
+from __future__ import annotations
+
+import re
+
+from egov.build import render
+from egov.build.index import render_index
+from egov.build.manifest import Entry, FullEntry, Manifest, Output
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ color: black; }}
+</style>
+</head>
+<body class="egov-report">
+<main>
+<h1 id="Title">{title}<a class="anchor-link" href="#Title">¶</a></h1>
+<nav class="egov-toc"><ol><li><a href="#Sources">Sources</a></li></ol></nav>
+<h2 id="Sources">Sources</h2>
+<p>Text with id="not-an-attribute" and <a href="https://example.org/#x">a link</a>.</p>
+<img src="data:image/png;base64,AAAA" alt="chart"/>
+</main>
+<footer>not in the report</footer>
+</body>
+</html>
+"""
+
+
+def test_full_report_prefixes_each_sections_ids_and_links():
+    pages = [("01_a", PAGE.format(title="Section &amp; one")), ("02_b", PAGE.format(title="Section two"))]
+    doc = render.full_report(pages, "en")
+    ids = re.findall(r'<[a-z0-9]+ [^>]*\bid="([^"]+)"', doc)  # in tags, not in text
+    assert len(ids) == len(set(ids))  # no id twice
+    assert {"s1-Title", "s1-Sources", "s2-Title", "s2-Sources"} <= set(ids)
+    links = re.findall(r'href="#([^"]+)"', doc)
+    assert links and all(link in ids for link in links)  # every in-page link lands
+    assert 'href="https://example.org/#x"' in doc  # other links untouched
+    assert 'id="not-an-attribute"' in doc  # text is text: not rewritten
+    assert "not in the report" not in doc  # only <main> of each page
+    toc = re.search(r'<nav class="egov-toc">.*?</nav>', doc, re.S).group(0)
+    assert '<a href="#s1-Title">Section &amp; one</a>' in toc and '<a href="#s2-Title">Section two</a>' in toc
+    assert doc.count("body { color: black; }") == 1  # the stylesheet once
+    assert "<title>China&#39;s internet e-government in 2020</title>" in doc
+
+
+def test_section_title_is_text():
+    assert render.title(PAGE.format(title="A &lt;b&gt; title")) == "A <b> title"
+
+
+def test_index_escapes_titles_and_links_every_file():
+    m = Manifest()
+    m.reports["zh/01_a"] = Entry(notebook="notebooks/01_a.ipynb", lang="zh", title="<script>x</script>",
+                                 outputs={"ipynb": Output("zh/01_a.ipynb", "0"), "html": Output("zh/01_a.html", "0"),
+                                          "pdf": Output("zh/01_a.pdf", "0")})
+    m.reports["en/01_a"] = Entry(notebook="notebooks/01_a.ipynb", lang="en", status="failed", error="x",
+                                 failed_notebook="en/failed/01_a.ipynb")
+    m.full_reports["zh"] = FullEntry("zh/full_report.pdf", "0", "k", ["01_a"])
+    page = render_index(m, ["01_a"])
+    assert "<script>x" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
+    assert re.findall(r'href="([^"]+)"', page) == ["zh/full_report.pdf", "zh/01_a.html", "zh/01_a.pdf",
+                                                   "zh/01_a.ipynb", "en/failed/01_a.ipynb"]
+    assert "build failed" in page and "尚未生成" not in page

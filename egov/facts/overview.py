@@ -4,14 +4,16 @@ and their redrawn counterparts (``data/article_charts.csv``), and the correction
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from egov import data, periods, source
 from egov.credits import publisher_names
 from egov.errors import DataError
-from egov.schema import TABLES
-from egov.source import DATA_DIR
 from egov.facts import (Period, Query, capability, corrections, new_media, platform, relabelled, sharing,
                         websites)
 from egov.refs import closest
+from egov.schema import TABLES
+from egov.source import DATA_DIR
 
 #: The report's sections after the data's own (``sections.csv``): their notebooks follow.
 EXTRA_SECTIONS = ("international", "data_notes")
@@ -60,7 +62,7 @@ def pages() -> dict[str, str]:
     return {section: f"{n:02d}_{section}" for n, section in enumerate(order, start=1)}
 
 
-def article_charts() -> list[dict]:
+def article_charts(data_dir: Path = DATA_DIR) -> list[dict]:
     """The article's charts in order (``article_charts.csv``), each with the section of the chart
     that redraws it and that section's page.
 
@@ -69,12 +71,12 @@ def article_charts() -> list[dict]:
     """
     from egov import charts
 
-    table = data.table("article_charts")
+    table = data.table("article_charts", data_dir)
     out = []
     for row, r in enumerate(table.to_dict("records"), start=2):
         found = charts.CHARTS.get(r["redrawn"])
         if found is None:
-            raise DataError(DATA_DIR / TABLES["article_charts"].path, row=row, column="redrawn",
+            raise DataError(Path(data_dir) / TABLES["article_charts"].path, row=row, column="redrawn",
                             reason=f"no chart {r['redrawn']!r} in the report"
                                    + closest(r["redrawn"], charts.CHARTS))
         out.append({**r, "chart": int(r["chart"]), "section": found.section, "page": pages()[found.section]})

@@ -43,7 +43,7 @@ def cards(section) -> list[dict]:
 
     lang = section.lang
     out = []
-    for c in article_charts():
+    for c in article_charts():  # the rows of section.grid_charts()
         chart = section.chart(c["redrawn"])
         drawn = isinstance(chart, display.Chart)
         out.append({"number": c["chart"], "title": c[f"title_{lang}"], "quote": c["quote"],

@@ -94,13 +94,11 @@ class Section:
             shown = shown or bool(r.figures)
         left_out = []
         for chart_id in charts.of_section(self.section):
-            try:
-                found = self.chart(chart_id)
-            except Exception:
-                continue
+            found = self._drawn(chart_id)
             if isinstance(found, display.NoData):
                 left_out.append(found.name)  # a caption (plain text): escaped in the notice
             shown = shown or isinstance(found, display.Chart)
+        shown = shown or any(isinstance(self._drawn(c), display.Chart) for c in self.grid_charts())
         if missing and not shown:
             return self.common.render("notice_nothing").text
         groups: dict[str, dict[str, list[str]]] = {}
@@ -110,6 +108,20 @@ class Section:
                 parts.append(m.breakdown)
         return self.common.render("notice", missing=[{"when": w, "names": [self._name(i, b) for i, b in by.items()]}
                                                      for w, by in groups.items()], charts=left_out).text
+
+    def grid_charts(self) -> list[str]:
+        """The charts whose thumbnails the section's grid shows (:mod:`egov.gallery`): in the
+        overview, those redrawing the article's charts; elsewhere none."""
+        from egov.facts.overview import article_charts
+
+        return [c["redrawn"] for c in article_charts()] if self.section == "overview" else []
+
+    def _drawn(self, chart_id: str):
+        """A chart, or None when drawing it failed (the cell that shows it raises the error)."""
+        try:
+            return self.chart(chart_id)
+        except Exception:
+            return None
 
     def _name(self, indicator: str, breakdowns: list[str]) -> str:
         """'首页文章更新量增长（各行政级别、县级）': an indicator and the breakdowns missing."""

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import io
+import json
 import re
 
+from PIL import Image
+
 from egov.build import render
-from egov.build.index import render_index
+from egov.build.index import render_index, thumbnail
 from egov.build.manifest import Entry, FullEntry, Manifest, Output
 
 PAGE = """<!DOCTYPE html>
@@ -75,9 +80,13 @@ def test_index_escapes_titles_and_links_every_file(tmp_path):
 
 def test_index_reads_only_files_inside_the_reports_folder(tmp_path):
     """Paths in the manifest are untrusted: one leading out of the folder is not read."""
+    png = io.BytesIO()
+    Image.new("RGB", (20, 10), "red").save(png, "PNG")
+    chart = {"metadata": {"egov": {"chart": "x", "alt": "SECRET"}},
+             "data": {"image/png": base64.b64encode(png.getvalue()).decode()}}
     outside = tmp_path / "secret.ipynb"
-    outside.write_text('{"cells": [{"outputs": [{"metadata": {"egov": {"chart": "x", "alt": "SECRET"}}, '
-                       '"data": {"image/png": "AAAA"}}]}]}')
+    outside.write_text(json.dumps({"cells": [{"outputs": [chart]}]}))
+    assert thumbnail(json.loads(outside.read_text()))[1] == "SECRET"  # readable, were it inside
     reports = tmp_path / "reports"
     (reports / "zh").mkdir(parents=True)
     m = Manifest()

@@ -71,25 +71,46 @@ def sources(lang: str) -> list[str]:
     return [_pick(lang, s["zh"], s["en"]) for s in SOURCES]
 
 
+#: The licence, part by part (the index lists them); :func:`licence` joins them into one paragraph.
+_LICENCE = {
+    "zh": {"code": "代码：MIT 许可（LICENSE）。",
+           "own": "egov 自己的工作（整理后的表格、更正、规则、说明、报告）：CC BY 4.0（署名 egov 及所列来源）。",
+           "upstream": "上游材料仍适用其原有条款，不在 CC BY 4.0 之内：",
+           "sources": ["前瞻产业研究院文章的原文（data/raw/ 中的副本及 quote 列的原文引语）版权归前瞻产业研究院，"
+                       "仅为研究与核对而引用",
+                       "联合国电子政务调查数据版权归联合国，适用联合国网站使用条款"
+                       "（https://www.un.org/en/about-us/terms-of-use），须注明出处（UN DESA），商业再利用请先查阅该条款",
+                       "CNNIC 及其他参考来源的数字为注明出处引用的事实"],
+           "where": "每个来源的条款见 data/sources.csv 的 licence 列。"},
+    "en": {"code": "Code: MIT (LICENSE).",
+           "own": "egov's own work (the curated tables, corrections, rules, notes, reports): CC BY 4.0, "
+                  "crediting egov and the sources named.",
+           "upstream": "Upstream material keeps its own terms and is not covered by CC BY 4.0:",
+           "sources": ["the Qianzhan article's text (the copy in data/raw/ and verbatim quotes in the quote "
+                       "column) is © Qianzhan Industry Research Institute, quoted for research and verification",
+                       "the UN E-Government Survey data are © United Nations under the UN's terms of use "
+                       "(https://www.un.org/en/about-us/terms-of-use), credited to UN DESA: check those terms "
+                       "before reusing them commercially",
+                       "figures from CNNIC and the other reference sources are facts quoted with attribution"],
+           "where": "Each source's terms are in the licence column of data/sources.csv."},
+}
+
+
 def licence(lang: str) -> str:
     """Which terms cover which part: egov's own work, and the upstream data it holds."""
-    return _pick(
-        lang,
-        "代码：MIT 许可（LICENSE）。egov 自己的工作（整理后的表格、更正、规则、说明、报告）："
-        "CC BY 4.0（署名 egov 及所列来源）。上游材料仍适用其原有条款，不在 CC BY 4.0 之内："
-        "前瞻产业研究院文章的原文（data/raw/ 中的副本及 quote 列的原文引语）版权归前瞻产业研究院，"
-        "仅为研究与核对而引用；联合国电子政务调查数据版权归联合国，适用联合国网站使用条款"
-        "（https://www.un.org/en/about-us/terms-of-use），须注明出处（UN DESA），商业再利用请先查阅该条款；"
-        "CNNIC 及其他参考来源的数字为注明出处引用的事实。每个来源的条款见 data/sources.csv 的 licence 列。",
-        "Code: MIT (LICENSE). egov's own work (the curated tables, corrections, rules, notes, "
-        "reports): CC BY 4.0, crediting egov and the sources named. Upstream material keeps its own "
-        "terms and is not covered by CC BY 4.0: the Qianzhan article's text (the copy in data/raw/ "
-        "and verbatim quotes in the quote column) is © Qianzhan Industry Research Institute, quoted "
-        "for research and verification; the UN E-Government Survey data are © United Nations under "
-        "the UN's terms of use (https://www.un.org/en/about-us/terms-of-use), credited to UN DESA: "
-        "check those terms before reusing them commercially; figures from CNNIC and the other "
-        "reference sources are facts quoted with attribution. Each source's terms are in the "
-        "licence column of data/sources.csv.")
+    p = _LICENCE[_pick(lang, "zh", "en")]
+    if lang == "zh":
+        return p["code"] + p["own"] + p["upstream"] + "；".join(p["sources"]) + "。" + p["where"]
+    return " ".join([p["code"], p["own"], p["upstream"] + " " + "; ".join(p["sources"]) + ".", p["where"]])
+
+
+def licence_items(lang: str) -> list[dict]:
+    """The licence as a list (each part of :func:`licence`): ``{"text", "terms"}``, where
+    ``terms`` lists the upstream sources' own terms under the part that introduces them."""
+    p = _LICENCE[_pick(lang, "zh", "en")]
+    sources = [s[0].upper() + s[1:] for s in p["sources"]]  # each starts a list item
+    return [{"text": p["code"], "terms": []}, {"text": p["own"], "terms": []},
+            {"text": p["upstream"], "terms": sources}, {"text": p["where"], "terms": []}]
 
 
 def cff() -> str:

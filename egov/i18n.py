@@ -203,6 +203,21 @@ def ordinal(n: int, lang: str) -> str:
     return f"{int(n)}" + {"one": "st", "two": "nd", "few": "rd"}.get(form, "th")
 
 
+_WORDS = {"zh": "零一两三四五六七八九十", "en": ("no", "one", "two", "three", "four", "five", "six", "seven",
+                                                "eight", "nine", "ten")}
+
+
+def words(n: int, lang: str) -> str:
+    """A small count as prose writes it (before a measure word in Chinese: 两张, not 二张), in
+    words up to ten, in digits above.
+
+    >>> words(4, "zh"), words(10, "en"), words(12, "en")
+    ('四', 'ten', '12')
+    """
+    n = int(n)
+    return _WORDS[check_lang(lang)][n] if 0 <= n <= 10 else digits(n, lang)
+
+
 def rank(n: int, lang: str) -> str:
     """A place in a ranking: '第45位' / '45th'."""
     return pick(lang, f"第{int(n)}位", ordinal(n, lang))

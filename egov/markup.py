@@ -83,6 +83,25 @@ def html(value) -> str:
     return _html.escape(str(value), quote=True)
 
 
+#: A bare web address in text: ASCII URL characters only, so a Chinese bracket or full stop
+#: right after it ends it (``（https://example.org）``), and never a final ``.``, ``,`` or ``;``.
+_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&'*+=%-]*[A-Za-z0-9_~/#=%-]")
+
+
+def html_links(value) -> str:
+    """``value`` as HTML text (:func:`html`) with each bare ``http(s)://`` address a link to
+    itself: for the project's own sentences that name a web page (the licence, the citation).
+
+    >>> html_links("terms（https://un.org/terms）, <b>")
+    'terms（<a href="https://un.org/terms">https://un.org/terms</a>）, &lt;b&gt;'
+    """
+    s, out, at = str(value), [], 0
+    for m in _URL.finditer(s):
+        out += [html(s[at:m.start()]), f'<a href="{html(m[0])}">{html(m[0])}</a>']
+        at = m.end()
+    return "".join(out) + html(s[at:])
+
+
 #: A stretch of Chinese: from a Chinese character to the last one before a Latin letter or a tag
 #: (digits, spaces and punctuation between them belong to it: 截至2020年6月，共有政府网站14467个).
 _ZH_RUN = re.compile(rf"{CJK.pattern}(?:[^<>&A-Za-z]*{CJK.pattern})?")

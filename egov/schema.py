@@ -22,6 +22,8 @@ PERIOD_YEARS = (1900, 2100)
 STATUS = ["reported", "derived", "corrected", "gap"]
 QUALIFIER = ["at_least", "approx", "reconstructed"]
 CONFIDENCE = ["high", "low"]
+#: How a chart of the article is redrawn (``article_charts.csv``).
+ARTICLE_CHART_STATUS = ["reproduced", "extended", "partial"]
 
 
 #: How a number is written, in the tables and in rule expressions: ASCII digits with an optional
@@ -224,6 +226,21 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         Field("text", required=True, description="The number as it appears in the cleaned article."),
         Field("context", description="Text around it that singles it out; empty: every occurrence."),
         Field("reason", required=True, description="Why it is not a statistic.")], ["text", "context"]),
+    Table("article_charts", "article_charts.csv", "The article's ten charts and their redrawn counterparts", [
+        Field("chart", "integer", required=True, minimum=1, description="The chart's place in the article."),
+        Field("title_zh", required=True, description="What the article's chart shows, in Chinese."),
+        Field("title_en", required=True, description="What the article's chart shows, in English."),
+        Field("quote", required=True, description="The article's sentence the chart illustrates, verbatim "
+                                                  "from the cleaned text (the copy lost its images and captions)."),
+        Field("redrawn", required=True, pattern=r"[a-z0-9_]+",
+              description="The report's chart that redraws it (a chart id of egov.charts)."),
+        Field("status", required=True, enum=ARTICLE_CHART_STATUS,
+              description="reproduced: the article's figures for the chart, drawn as given; extended: "
+                          "those and more (other periods or sources); partial: some of what the "
+                          "article's chart covered cannot be drawn (no figure found)."),
+        Field("note_zh", required=True, description="How the redrawn chart differs, in Chinese."),
+        Field("note_en", required=True, description="How the redrawn chart differs, in English.")],
+        ["chart"]),
     Table("un_egdi", "raw/reference/un_egdi_all_countries.csv",
           "UN E-Government Development Index, all member states, 2003–2024", [
         Field("country", required=True, description="UN member state, in English."),

@@ -18,7 +18,7 @@ import importlib
 
 from markupsafe import Markup
 
-from egov import charts, data, display, i18n, notes, source, text, theme, un
+from egov import charts, data, display, gallery, i18n, notes, source, text, theme, un
 from egov.facts import MissingFigure, Period, Query, corrections
 from egov.narrative import Rendered, Text
 
@@ -30,7 +30,7 @@ class Section:
     def __init__(self, notebook: str, lang: str, as_of: str, *, peers: list[str] | None = None,
                  data_dir=None):
         self.notebook, self.lang, self.as_of = notebook, i18n.check_lang(lang), as_of
-        where = {} if data_dir is None else {"data_dir": data_dir}
+        self._where = where = {} if data_dir is None else {"data_dir": data_dir}
         self.section = notebook.split("_", 1)[1] if notebook[:2].isdigit() else notebook
         theme.setup()
         self.obs = self.egdi = None
@@ -70,6 +70,8 @@ class Section:
         """A chart of this section (drawn once; an error in it is raised wherever it is asked for)."""
         if chart_id not in self._charts:
             try:
+                if charts.CHARTS[chart_id].reads != "obs" and self.egdi is None:
+                    self.egdi = data.un_egdi(**self._where)  # a UN chart outside its section (the overview's grid)
                 self._charts[chart_id] = charts.make(chart_id, self.lang, self.as_of, obs=self.obs,
                                                      egdi=self.egdi, peers=self.peers)
             except Exception as err:  # kept, and raised again in the cell that shows the chart
@@ -92,13 +94,11 @@ class Section:
             shown = shown or bool(r.figures)
         left_out = []
         for chart_id in charts.of_section(self.section):
-            try:
-                found = self.chart(chart_id)
-            except Exception:
-                continue
+            found = self._drawn(chart_id)
             if isinstance(found, display.NoData):
                 left_out.append(found.name)  # a caption (plain text): escaped in the notice
             shown = shown or isinstance(found, display.Chart)
+        shown = shown or any(isinstance(self._drawn(c), display.Chart) for c in self.grid_charts())
         if missing and not shown:
             return self.common.render("notice_nothing").text
         groups: dict[str, dict[str, list[str]]] = {}
@@ -108,6 +108,20 @@ class Section:
                 parts.append(m.breakdown)
         return self.common.render("notice", missing=[{"when": w, "names": [self._name(i, b) for i, b in by.items()]}
                                                      for w, by in groups.items()], charts=left_out).text
+
+    def grid_charts(self) -> list[str]:
+        """The charts whose thumbnails the section's grid shows (:mod:`egov.gallery`): in the
+        overview, those redrawing the article's charts; elsewhere none."""
+        from egov.facts.overview import article_charts
+
+        return [c["redrawn"] for c in article_charts()] if self.section == "overview" else []
+
+    def _drawn(self, chart_id: str):
+        """A chart, or None when drawing it failed (the cell that shows it raises the error)."""
+        try:
+            return self.chart(chart_id)
+        except Exception:
+            return None
 
     def _name(self, indicator: str, breakdowns: list[str]) -> str:
         """'首页文章更新量增长（各行政级别、县级）': an indicator and the breakdowns missing."""
@@ -129,19 +143,27 @@ class Section:
 
     # ---- display
 
-    def show(self, block: str, chart: str | tuple[str, ...] = (), table: str | tuple[str, ...] = ()) -> None:
+    def show(self, block: str, chart: str | tuple[str, ...] = (), table: str | tuple[str, ...] = (),
+             box: bool = False, grid: bool = False) -> None:
         """Display a block of text (the title with the section's notice), then its charts and
         tables. A paragraph lacking a figure shows nothing, nor does a chart without data (both
-        are listed in the title's notice); a part's heading shows while anything under it does."""
+        are listed in the title's notice); a part's heading shows while anything under it does.
+
+        ``box``: the block in a box (:func:`egov.gallery.box`, found again by the block's name);
+        ``grid``: after it, the grid of the article's charts (:mod:`egov.gallery`)."""
         r = self.render(block)
         found = [self.chart(c) for c in ((chart,) if isinstance(chart, str) else chart)]
         shown = [c for c in found if isinstance(c, display.Chart)]
-        body = r.text or (r.heading if shown else "")  # a chart keeps its part's heading
+        body = r.text or (r.heading if shown or grid else "")  # a chart keeps its part's heading
         if block == "title":
             body = "\n\n".join(x for x in (body, self.notice()) if x)
+        if body and box:
+            body = gallery.box(body, block, self.as_of)
         if body:
             text.markdown(body, metadata={"egov_narrative": {"block": block, "figures": r.figures,
                                                              "claims": r.claims}})
+        if grid:
+            gallery.show_grid(gallery.cards(self), self.lang)
         for c in shown:
             display.show(c, self.notebook, self.lang)
         for table_id in (table,) if isinstance(table, str) else table:

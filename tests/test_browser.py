@@ -32,7 +32,7 @@ def browser():
 
 
 def html_reports(root: Path) -> list[Path]:
-    return sorted(root.glob("*/*.html")) + [root / "index.html"]
+    return sorted(root.glob("*/*.html")) + [root / "index.html", root / "index.en.html"]
 
 
 def open_offline(browser, path: Path):
@@ -96,15 +96,32 @@ def test_every_report_loads_offline_and_renders(browser, built_reports):
     assert not problems, "\n".join(problems)
 
 
-def test_index_links_every_report_in_both_languages(browser, built_reports):
-    context, page, _ = open_offline(browser, built_reports / "index.html")
+LINKS = "Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))"
+
+
+@pytest.mark.parametrize("lang, name, other", [("zh", "index.html", "index.en.html"),
+                                               ("en", "index.en.html", "index.html")])
+def test_front_door_links_resolve_and_images_load_offline(browser, built_reports, lang, name, other):
+    """Each language's front door: every report of its language linked, every link to a file
+    landing on a file that exists (web addresses only in the citation and the licence), every
+    image decoded with no request leaving the file, and the language switch opening the other."""
+    context, page, seen = open_offline(browser, built_reports / name)
     try:
-        links = set(page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))"))
+        page.screenshot(path=str(artifact("browser", name.replace(".", "_") + "_full.png")), full_page=True)
+        assert not seen["blocked"] and not seen["errors"], seen
+        images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
+        assert len(images) >= 7 and all(ok and width > 0 for ok, width in images), images
+        links = page.evaluate(LINKS)
+        files = [h for h in links if not h.startswith(("http://", "https://", "#"))]
+        assert [h for h in files if not (built_reports / h).is_file()] == []
+        web = page.evaluate("Array.from(document.querySelectorAll('a[href^=\"http\"]')).map(a => a.closest('section').id)")
+        assert set(web) <= {"cite", "licence"}
+        expected = {p.relative_to(built_reports).as_posix() for p in built_reports.glob(f"{lang}/*.html")}
+        other_lang = "en" if lang == "zh" else "zh"
+        assert expected and expected <= set(files) and not any(h.startswith(f"{other_lang}/") for h in files)
+        assert page.get_attribute("nav.switch a", "href") == other
     finally:
         context.close()
-    expected = {str(p.relative_to(built_reports)) for p in built_reports.glob("*/*.html")}
-    assert expected and expected <= links
-    assert any(link.startswith("zh/") for link in links) and any(link.startswith("en/") for link in links)
 
 
 def test_table_of_contents_exists_and_resolves(browser, built_reports):

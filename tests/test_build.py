@@ -128,12 +128,14 @@ def test_build_writes_notebook_html_pdf_index_and_manifest(fixture_build):
     assert manifest["reports"]["en/reads_websites"]["title"] == "Government websites"
     # the data each report read differs: reads_platform read its own section
     assert manifest["reports"]["zh/reads_platform"]["data"]["reads"][0]["section"] == "platform"
-    index = (reports / "index.html").read_text()
-    links = re.findall(r'href="([^"]+\.html)"', index)
-    assert links == ["zh/reads_platform.html", "zh/reads_websites.html",
-                     "en/reads_platform.html", "en/reads_websites.html"]  # Chinese first
-    assert 'href="zh/reads_websites.pdf"' in index
-    assert "<script" not in index and "http" not in index
+    index = (reports / "index.html").read_text()  # Chinese first: the page a browser opens
+    english = (reports / "index.en.html").read_text()
+    for page, lang in ((index, "zh"), (english, "en")):
+        links = list(dict.fromkeys(re.findall(r'href="([a-z]{2}/[^"]+\.html)"', page)))
+        assert links == [f"{lang}/reads_platform.html", f"{lang}/reads_websites.html"]
+        assert f'href="{lang}/reads_websites.pdf"' in page
+        assert "<script" not in page and not re.search(r'src="(https?:)?//', page)
+    assert 'href="index.en.html"' in index and 'href="index.html"' in english
 
 
 def test_html_is_self_contained_and_filtered(fixture_build):
@@ -209,7 +211,8 @@ def test_full_report_starts_each_section_on_a_new_page(fixture_build):
     firsts = [p.strip().splitlines()[0] for p in pages[1:] if p.strip()]
     assert "国家政务服务平台" in firsts and "政府网站" in firsts  # each section opens a page
     index = (fixture_build / "reports" / "index.html").read_text()
-    assert 'href="zh/full_report.pdf"' in index and 'href="en/full_report.pdf"' in index
+    assert 'href="zh/full_report.pdf"' in index
+    assert 'href="en/full_report.pdf"' in (fixture_build / "reports" / "index.en.html").read_text()
 
 
 def test_nbconvert_template_gives_the_same_page(fixture_build, tmp_path):
@@ -388,7 +391,7 @@ def test_failing_notebook_keeps_the_good_report(tmp_path, monkeypatch, capsys):
     assert manifest["reports"]["en/flaky"]["status"] == "failed"
     assert manifest["reports"]["en/flaky"]["outputs"]["html"]["path"] == "en/flaky.html"
     assert manifest["reports"]["en/reads_websites"]["status"] == "ok"
-    index = (root / "reports" / "index.html").read_text()
+    index = (root / "reports" / "index.en.html").read_text()
     assert "the last build failed" in index and 'href="en/failed/flaky.ipynb"' in index
     # fixed again: built, and the failed copy goes away
     shutil.copy(FIX / "reads_platform.ipynb", root / "notebooks" / "flaky.ipynb")

@@ -151,9 +151,10 @@ def test_platform_visits_are_visits_not_people():
 def test_the_toutiao_reconstruction_is_named_the_same_way_everywhere():
     phrase = {"zh": "82216个（推断值，未经核实）", "en": "82,216 accounts (unverified reconstruction)"}
     for lang in ("zh", "en"):
-        overview = Section("00_overview", lang, "2020-06").render("highlights").text
+        overview = Section("00_overview", lang, "2020-06")
         media = Section("05_new_media", lang, "2020-06")
-        assert phrase[lang] in overview and phrase[lang] in media.render("weibo").text
+        assert phrase[lang] in overview.render("takeaways").text and phrase[lang] in media.render("weibo").text
+        assert phrase[lang] in overview.render("corrections").text  # the overview's box of corrections
         assert phrase[lang] in media.render("corrections").text
         chart = media.chart("weibo_toutiao")
         legends = [t.get_text() for ax in chart.fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]

@@ -81,3 +81,30 @@ def test_first_page_renders_to_png(built_reports, lang):
                     str(built_reports / lang / "04_websites.pdf"), str(out)], check=True)
     png = out.with_suffix(".png")
     assert png.stat().st_size > 10_000
+
+
+#: What the full report's cover says, as a reader's PDF tools read its first page.
+COVER = {"zh": ["2020年中国互联网政务", "本期：2020年6月", "要点", "国家政务服务平台", "引用本报告",
+                "egov 贡献者（2026）", "目录"],
+         "en": ["China's internet e-government in 2020", "Edition: June 2020", "Key takeaways",
+                "14,467", "How to cite", "The egov contributors (2026)", "Contents"]}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_full_report_opens_with_a_cover(built_reports, lang):
+    """Title, edition, the overview's takeaways, the citation and the contents on page 1 (the
+    sections follow, each from a new page); page 1 is rendered to PNG for a person to look at."""
+    pdf = built_reports / lang / "full_report.pdf"
+    first = re.sub(r"\s+", " ", pdf_text(pdf).split("\f")[0])
+    flat = first.replace(" ", "")
+    assert [s for s in COVER[lang] if s not in first and s.replace(" ", "") not in flat] == []
+    out = artifact("pdf", f"{lang}_full_report_cover")
+    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(out)], check=True)
+
+
+@pytest.mark.parametrize("lang, expected", [("zh", ["原文的十张图", "原文图10", "对原文的四处更正"]),
+                                            ("en", ["The article's ten charts", "Article chart 10",
+                                                    "Corrections to the article as printed"])])
+def test_overview_pdf_holds_the_grid_and_the_corrections(built_reports, lang, expected):
+    text = re.sub(r"\s+", " ", pdf_text(built_reports / lang / "00_overview.pdf"))
+    assert [s for s in expected if s not in text] == []

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import io
+import json
 import re
 
+from PIL import Image
+
 from egov.build import render
-from egov.build.index import render_index
+from egov.build.index import render_index, thumbnail
 from egov.build.manifest import Entry, FullEntry, Manifest, Output
 
 PAGE = """<!DOCTYPE html>
@@ -52,7 +57,7 @@ def test_section_title_is_text():
     assert render.title(PAGE.format(title="A &lt;b&gt; title")) == "A <b> title"
 
 
-def test_index_escapes_titles_and_links_every_file():
+def test_index_escapes_titles_and_links_every_file(tmp_path):
     m = Manifest()
     m.reports["zh/01_a"] = Entry(notebook="notebooks/01_a.ipynb", lang="zh", title="<script>x</script>",
                                  outputs={"ipynb": Output("zh/01_a.ipynb", "0"), "html": Output("zh/01_a.html", "0"),
@@ -60,8 +65,52 @@ def test_index_escapes_titles_and_links_every_file():
     m.reports["en/01_a"] = Entry(notebook="notebooks/01_a.ipynb", lang="en", status="failed", error="x",
                                  failed_notebook="en/failed/01_a.ipynb")
     m.full_reports["zh"] = FullEntry("zh/full_report.pdf", "0", "k", ["01_a"])
-    page = render_index(m, ["01_a"])
-    assert "<script>x" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
-    assert re.findall(r'href="([^"]+)"', page) == ["zh/full_report.pdf", "zh/01_a.html", "zh/01_a.pdf",
-                                                   "zh/01_a.ipynb", "en/failed/01_a.ipynb"]
-    assert "build failed" in page and "尚未生成" not in page
+    pages = render_index(m, ["01_a"], tmp_path)
+    zh, en = pages["index.html"], pages["index.en.html"]
+    assert "<script>x" not in zh and "&lt;script&gt;x&lt;/script&gt;" in zh
+    files = [h for h in re.findall(r'href="([^"]+)"', zh) if not h.startswith("http")]
+    assert files == ["index.en.html", "index.en.html", "zh/full_report.pdf", "zh/01_a.html", "zh/01_a.html",
+                     "zh/01_a.html", "zh/01_a.pdf", "zh/01_a.ipynb"]  # alternate, switch; card: picture, title, formats
+    assert "<img" not in zh  # its notebook is not there: no thumbnail, and no error
+    assert [h for h in re.findall(r'href="([^"]+)"', en) if not h.startswith("http")] == [
+        "index.html", "index.html", "en/failed/01_a.ipynb"]
+    assert "build failed" in en and "尚未生成。" not in zh  # zh has its report
+    assert "数据集尚未生成" in zh and "The dataset has not been built" in en
+
+
+def test_index_reads_only_files_inside_the_reports_folder(tmp_path):
+    """Paths in the manifest are untrusted: one leading out of the folder is not read."""
+    png = io.BytesIO()
+    Image.new("RGB", (20, 10), "red").save(png, "PNG")
+    chart = {"metadata": {"egov": {"chart": "x", "alt": "SECRET"}},
+             "data": {"image/png": base64.b64encode(png.getvalue()).decode()}}
+    outside = tmp_path / "secret.ipynb"
+    outside.write_text(json.dumps({"cells": [{"outputs": [chart]}]}))
+    assert thumbnail(json.loads(outside.read_text()))[1] == "SECRET"  # readable, were it inside
+    reports = tmp_path / "reports"
+    (reports / "zh").mkdir(parents=True)
+    m = Manifest()
+    m.reports["zh/01_a"] = Entry(notebook="notebooks/01_a.ipynb", lang="zh", title="A",
+                                 outputs={"ipynb": Output("../secret.ipynb", "0"), "html": Output("zh/01_a.html", "0")})
+    page = render_index(m, ["01_a"], reports)["index.html"]
+    assert "SECRET" not in page and "<img" not in page
+
+
+BOX = ('<div class="egov-box egov-box-takeaways" data-egov-box="takeaways" data-egov-edition="2019-12" style="x">\n'
+       '<h2 id="Key-takeaways">Key takeaways</h2><div><ul><li>one</li></ul></div>\n</div>')
+
+
+def test_full_report_has_a_cover_and_links_between_sections():
+    overview = PAGE.format(title="Overview").replace("<main>", "<main>\n" + BOX).replace(
+        '<a href="https://example.org/#x">a link</a>', '<a href="02_b.html">b</a> and <a href="02_b.html#Sources">s</a>')
+    doc = render.full_report([("01_a", overview), ("02_b", PAGE.format(title="Section two"))], "en")
+    cover = re.search(r'<section class="egov-section egov-cover">.*?</section>', doc, re.S).group(0)
+    assert "Edition: December 2019" in cover and BOX in cover  # the box whole, nested div included
+    assert "The egov contributors" in cover and "How to cite" in cover
+    assert 'href="#s2-"' in doc and 'href="#s2-Sources"' in doc and 'id="s2-"' in doc and 'id="s2-Sources"' in doc
+
+
+def test_takeaways_are_found_on_the_first_page_that_has_them():
+    assert render.takeaways([PAGE.format(title="x")]) is None
+    box = render.takeaways([PAGE.format(title="x"), PAGE.format(title="y").replace("<main>", "<main>" + BOX)])
+    assert box == render.Box("2019-12", BOX)

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from egov.build import forkclient, plan as pl, publish as pub
-from egov.build.layout import INDEX, MANIFEST, SOURCE_DATE_EPOCH, in_reports, record_name, show
+from egov.build.layout import MANIFEST, SOURCE_DATE_EPOCH, in_reports, record_name, show
 from egov.build.manifest import Manifest, package_versions
 from egov.build.records import FullTask, PdfTask, ReportTask, Result
 
@@ -308,13 +308,14 @@ class Build:
         the manifest, the notebooks or its template did (a build with nothing to do stays quick)."""
         from egov.build.hashing import hash_obj, pages_hash
 
-        order = [nb.stem for nb in self.every]
-        key = hash_obj({"pages": pages_hash(), "order": order})
-        if self.manifest.to_bytes() != self.unchanged or self.manifest.index_key != key \
-                or not (self.reports_dir / INDEX).is_file():
-            from egov.build.index import render_index
+        from egov.build import index
 
+        order = [nb.stem for nb in self.every]
+        key = hash_obj({"pages": pages_hash(), "order": order, "data": index.key(self.reports_dir)})
+        if self.manifest.to_bytes() != self.unchanged or self.manifest.index_key != key \
+                or not all((self.reports_dir / name).is_file() for name in index.PAGES.values()):
             self.manifest.index_key = key
-            pub.write_if_changed(self.reports_dir / INDEX, render_index(self.manifest, order).encode("utf-8"))
+            for name, page in index.render_index(self.manifest, order, self.reports_dir).items():
+                pub.write_if_changed(self.reports_dir / name, page.encode("utf-8"))
         pub.write_if_changed(self.reports_dir / MANIFEST, self.manifest.to_bytes())
 

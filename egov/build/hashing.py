@@ -43,8 +43,9 @@ def _hash_tree(root: Path, patterns: tuple[str, ...]) -> str:
 
 def library_hash() -> str:
     """SHA-256 of the egov package's source (``egov/**/*.py`` and package data), the code the
-    notebooks import: a change re-executes every report."""
-    return _hash_tree(PACKAGE_DIR, ("*.py", "*.yaml"))
+    notebooks import, and the templates their cells render (the narrative's words, the
+    overview's grid): a change re-executes every report."""
+    return _hash_tree(PACKAGE_DIR, ("*.py", "*.yaml", "narrative/*.j2", "templates/gallery/*"))
 
 
 def template_hash() -> str:

@@ -1,43 +1,212 @@
-"""``reports/index.html``: every report, Chinese first, from the Jinja template
-``templates/build/index.html.j2``.
+"""The front door: ``reports/index.html`` (Chinese) and ``reports/index.en.html`` (English),
+from the Jinja template ``templates/build/index.html.j2``.
 
-:func:`context` turns the manifest into plain records (languages, their reports and files); the
-template lays them out. Its parts are blocks, so a page that extends it can change one.
+Two static pages, one per language, each linking the other: a reader switches with a plain
+link, so nothing needs JavaScript, each page declares its own language, prints on its own and
+is half the size of a page holding both. Chinese comes first: ``index.html``, the page a
+browser opens in the folder, is the Chinese one.
+
+:func:`context` gathers what a page shows, from the manifest and the files the build made:
+
+- the title, and the edition and key takeaways of the overview (its page's takeaways box,
+  :mod:`egov.gallery`);
+- a card per section: its title, a thumbnail of its first chart (from the executed notebook's
+  chart output, scaled down by :mod:`egov.thumbnails`: the same bytes on every build), its
+  page, PDF and notebook, and what failed or is out of date;
+- the full report's PDF, the one-file dataset in ``data/`` (linked when present, "not built"
+  otherwise), how to cite and the licence (:mod:`egov.citation`).
+
+Paths come from the manifest, so each is checked to name a file inside the reports folder;
+a notebook or page that cannot be read gives a card without a thumbnail, never an error.
 """
 
 from __future__ import annotations
 
-from egov.build.layout import LANGS
+import base64
+import json
+import re
+from pathlib import Path
+
+from markupsafe import Markup
+
+from egov.build.layout import LANGS, in_reports
 from egov.build.manifest import Manifest
 
-#: Per language: its code in HTML, its name in itself and in the other language.
-LANGUAGES = {"zh": ("zh-CN", "中文报告", "Chinese"), "en": ("en", "English reports", "英文")}
+#: Each language's front door, in the reports folder.
+PAGES = {"zh": "index.html", "en": "index.en.html"}
+#: Per language: its code in HTML and its name in itself.
+LANGUAGES = {"zh": ("zh-CN", "中文"), "en": ("en", "English")}
+#: The one-file dataset's folder, and its files a reader may want, with what each is.
+DATASET_DIR = "data"
+DATASET = [
+    ("datapackage.json", "数据包描述（Frictionless 格式）", "Data package descriptor (Frictionless)"),
+    ("egov-data.zip", "全部文件（zip）", "Every file (zip)"),
+    ("egov-data.xlsx", "Excel 工作簿：说明页与各表", "Excel workbook: a README sheet and every table"),
+    ("egov-observations.csv", "全部统计数字，一行一个（CSV）", "Every statistic, one a row (CSV)"),
+    ("egov-un-egdi.csv", "联合国电子政务发展指数，各成员国（CSV）", "UN E-Government Development Index, every member state (CSV)"),
+    ("egov-observations.parquet", "全部统计数字（Parquet）", "Every statistic (Parquet)"),
+    ("egov-un-egdi.parquet", "联合国电子政务发展指数（Parquet）", "UN E-Government Development Index (Parquet)"),
+    ("egov-data-README.md", "说明：许可、引用与字段词典", "README: licence, citation and column dictionary"),
+]
 
 
-def context(manifest: Manifest, order: list[str]) -> dict:
-    """What the index shows: for each language, its full report and its sections' reports in
-    ``order`` (notebook stems)."""
-    languages = []
-    for lang in LANGS:
-        reports = []
-        for stem in order:
-            e = manifest.reports.get(f"{lang}/{stem}")
-            if e is None:
-                continue
-            files = {fmt: out.path for fmt, out in e.outputs.items()}
-            reports.append({"key": f"{lang}/{stem}", "stem": stem, "title": e.title or stem,
-                            "status": e.status, "html": files.get("html"), "pdf": files.get("pdf"),
-                            "ipynb": files.get("ipynb"),
-                            "failed_notebook": None if e.ok else e.failed_notebook})
-        html_lang, name, other = LANGUAGES[lang]
-        full = manifest.full_reports.get(lang)
-        languages.append({"code": lang, "html_lang": html_lang, "name": name, "other_name": other,
-                          "full": full.path if full else None, "reports": reports})
-    return {"languages": languages}
+def context(manifest: Manifest, order: list[str], reports_dir: Path, lang: str) -> dict:
+    """What the front door in ``lang`` shows: its reports in ``order`` (notebook stems) and
+    everything around them."""
+    from egov import citation, i18n
+
+    reports = [_report(manifest, f"{lang}/{stem}", stem, reports_dir) for stem in order
+               if f"{lang}/{stem}" in manifest.reports]
+    box = _takeaways(reports, reports_dir)
+    for r in reports:  # a section made for another edition than the overview's says so
+        as_of = r.pop("as_of")
+        differs = box is not None and bool(box.edition) and as_of not in (None, box.edition)
+        r["edition"] = i18n.period(as_of, lang) if differs else None
+    full = manifest.full_reports.get(lang)
+    other = "en" if lang == "zh" else "zh"
+    return {
+        "lang": lang, "html_lang": LANGUAGES[lang][0],
+        "other": {"href": PAGES[other], "name": LANGUAGES[other][1], "html_lang": LANGUAGES[other][0],
+                  "code": other},
+        "edition": i18n.period(box.edition, lang) if box and box.edition else None,
+        "takeaways": Markup(box.content) if box else None,
+        "reports": reports,
+        "full": full.path if full else None, "full_stale": getattr(full, "stale", None),
+        "dataset": dataset(reports_dir, lang),
+        "citation": citation.text(lang), "sources": citation.sources(lang),
+        "licence": citation.licence_items(lang), "version": citation.__version__,
+    }
 
 
-def render_index(manifest: Manifest, order: list[str]) -> str:
-    """A self-contained page linking every report, Chinese first."""
+def _report(manifest: Manifest, key: str, stem: str, reports_dir: Path) -> dict:
+    e = manifest.reports[key]
+    files = {fmt: out.path for fmt, out in e.outputs.items()}
+    executed = _file(reports_dir, files.get("ipynb"))
+    nb = _notebook(executed) if executed else None
+    thumb = thumbnail(nb) if nb else None
+    return {"key": key, "stem": stem, "title": e.title or stem, "status": e.status,
+            "as_of": edition(nb, executed) if nb else None,
+            "html": files.get("html"), "pdf": files.get("pdf"), "ipynb": files.get("ipynb"),
+            "failed_notebook": None if e.ok else e.failed_notebook,
+            "stale": getattr(e, "stale", None) or {},
+            "thumbnail": thumb[0] if thumb else None, "alt": thumb[1] if thumb else ""}
+
+
+def _file(reports_dir: Path, relative) -> Path | None:
+    """The file a manifest path names, if it is one and lies inside the reports folder."""
+    path = in_reports(reports_dir, relative)
+    if path is None or not path.is_file() or not path.resolve().is_relative_to(reports_dir.resolve()):
+        return None
+    return path
+
+
+#: The pictures in the overview's grid of the article's charts (egov.gallery).
+_GALLERY_IMAGE = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+
+
+def _notebook(path: Path) -> dict | None:
+    """An executed notebook as JSON, or None when it cannot be read."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return nb if isinstance(nb, dict) else None
+
+
+def edition(nb: dict, path: Path) -> str | None:
+    """The ``as_of`` a notebook was run with: the value papermill injected, else the default its
+    ``parameters`` cell declares; None for a notebook without one."""
+    from egov.build.parameters import notebook_parameters
+    from egov.errors import ParameterError
+
+    injected = ((nb.get("metadata") or {}).get("papermill") or {}).get("parameters") or {}
+    if isinstance(injected, dict) and isinstance(injected.get("as_of"), str):
+        return injected["as_of"]
+    try:
+        declared = notebook_parameters(path).get("as_of")
+    except (ParameterError, OSError, ValueError):
+        return None
+    return declared.default if declared and isinstance(declared.default, str) else None
+
+
+def thumbnail(nb: dict) -> tuple[str, str] | None:
+    """A ``data:`` URI of a small copy of the first chart an executed notebook shows, and the
+    chart's alt text; for a section whose only pictures are a grid of the article's charts (the
+    overview), the first four of them in one picture. None when it shows no chart or its
+    picture cannot be read."""
+    from egov import thumbnails
+
+    try:
+        outputs = [o for cell in nb.get("cells", []) for o in cell.get("outputs", [])]
+        for out in outputs:
+            meta = (out.get("metadata") or {}).get("egov") or {}
+            png = (out.get("data") or {}).get("image/png")
+            if meta.get("chart") and isinstance(png, str):
+                return thumbnails.data_uri(thumbnails.thumbnail(base64.b64decode(png))), str(meta.get("alt") or "")
+        for out in outputs:
+            if "egov_gallery" in (out.get("metadata") or {}):
+                html = "".join((out.get("data") or {}).get("text/html") or "")
+                pngs = [base64.b64decode(m) for m in _GALLERY_IMAGE.findall(html)[:4]]
+                if pngs:
+                    return thumbnails.data_uri(thumbnails.mosaic(pngs)), ""
+    except (OSError, ValueError, AttributeError, TypeError):
+        return None
+    return None
+
+
+def _takeaways(reports: list[dict], reports_dir: Path):
+    """The key takeaways box of the first section page that has one (the overview's)."""
+    from egov.build.render import TAKEAWAYS, takeaways
+
+    for r in reports:
+        page = _file(reports_dir, r["html"])
+        if page is None:
+            continue
+        try:
+            text = page.read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            continue
+        if TAKEAWAYS in text:
+            return takeaways([text])
+    return None
+
+
+def dataset(reports_dir: Path, lang: str) -> list[dict]:
+    """The one-file dataset's files present in the reports folder, with what each is and its
+    size; empty when it was not built."""
+    from egov import i18n
+
+    folder = reports_dir / DATASET_DIR
+    out = []
+    for name, zh, en in DATASET:
+        path = _file(reports_dir, f"{DATASET_DIR}/{name}")
+        if path is not None and path.parent.resolve() == folder.resolve():
+            out.append({"href": f"{DATASET_DIR}/{name}", "name": name, "label": i18n.pick(lang, zh, en),
+                        "size": _size(path.stat().st_size, lang)})
+    return out
+
+
+def _size(n: int, lang: str) -> str:
+    """'1.2 MB', '36 KB' (decimal units, as file managers show them)."""
+    from egov import i18n
+
+    for unit, scale in (("MB", 1e6), ("KB", 1e3)):
+        if n >= scale:
+            return f"{i18n.trim(n / scale, 1)} {unit}"
+    return i18n.pick(lang, f"{n} 字节", f"{n} bytes")
+
+
+def key(reports_dir: Path) -> list:
+    """What the pages depend on besides the manifest and the templates: which files of the
+    dataset are there, and their sizes (an ``egov export`` between builds changes them)."""
+    return [(name, path.stat().st_size) for name, _, _ in DATASET
+            if (path := reports_dir / DATASET_DIR / name).is_file()]
+
+
+def render_index(manifest: Manifest, order: list[str], reports_dir: Path) -> dict[str, str]:
+    """The front doors, file name → page: self-contained (images inline, no script, no font or
+    stylesheet from elsewhere)."""
     from egov.build.render import environment
 
-    return environment().get_template("index.html.j2").render(**context(manifest, order))
+    template = environment().get_template("index.html.j2")
+    return {PAGES[lang]: template.render(**context(manifest, order, reports_dir, lang)) for lang in LANGS}

@@ -9,11 +9,17 @@ prefixed per section (so sections do not clash), read with an HTML parser.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from itertools import accumulate
 from pathlib import Path
 
+from markupsafe import Markup
+
 from egov.build.layout import PAGES_DIR
+
+#: How a page marks its key takeaways box (egov.gallery.box).
+TAKEAWAYS = 'data-egov-box="takeaways"'
 
 _EXPORTERS: dict[bool, object] = {}
 
@@ -40,16 +46,38 @@ def pdf(text: str, base_url: str | None = None) -> bytes:
 
 
 class Section:
-    """A section page, read: its title, styles and ``<main>`` content (ids prefixed)."""
+    """A section page, read: its title, styles, ``<main>`` content (ids prefixed, links to the
+    other sections' pages turned into links within the document: ``pages`` maps a page's file
+    name to its prefix) and its boxes (:mod:`egov.gallery`: the overview's key takeaways)."""
 
-    def __init__(self, text: str, prefix: str = ""):
-        reader = _PageReader(text, prefix)
+    def __init__(self, text: str, prefix: str = "", pages: dict[str, str] | None = None):
+        reader = _PageReader(text, prefix, pages or {})
         reader.feed(text)
         reader.close()
         self.title = html.unescape(reader.title).strip() or None
         self.styles = [css.strip("\n") for css in reader.styles]
         self.anchor = reader.first_h1 or prefix
         self.body = reader.body()
+        self.boxes = reader.boxes
+
+
+@dataclass(frozen=True)
+class Box:
+    """A box a section page shows (``<div data-egov-box="kind">``): its edition (a period
+    code) and the box itself, as the page has it (its look is in its own inline style)."""
+
+    edition: str
+    content: str
+
+
+def takeaways(pages) -> Box | None:
+    """The key takeaways box of the first page (HTML texts, in order) that has one."""
+    for text in pages:
+        if TAKEAWAYS in text:
+            found = Section(text).boxes.get("takeaways")
+            if found:
+                return found
+    return None
 
 
 def title(text: str) -> str | None:
@@ -60,12 +88,21 @@ def title(text: str) -> str | None:
 
 def full_report(sections: list[tuple[str, str]], lang: str) -> str:
     """One HTML document of every section (``(stem, page)`` pairs, in order), each on a new
-    page, after a cover with the table of contents."""
-    read = [Section(text, f"s{n}-") for n, (_, text) in enumerate(sections, start=1)]
+    page, after a cover: the title, the edition, the key takeaways (the overview's box), how
+    to cite, and the table of contents. A link from one section's page to another's leads to
+    that section in the document."""
+    from egov import citation, i18n
+
+    prefixes = {f"{stem}.html": f"s{n}-" for n, (stem, _) in enumerate(sections, start=1)}
+    read = [Section(text, prefixes[f"{stem}.html"], prefixes) for stem, text in sections]
     parts = [{"id": f"s{n}-", "anchor": s.anchor, "title": s.title or stem, "body": s.body}
              for n, ((stem, _), s) in enumerate(zip(sections, read), start=1)]
+    box = next((s.boxes["takeaways"] for s in read if "takeaways" in s.boxes), None)
+    cover = {"edition": i18n.period(box.edition, lang) if box and box.edition else None,
+             "summary": Markup(box.content) if box else None,
+             "citation": citation.text(lang), "version": citation.__version__}
     return environment().get_template("full_report.html.j2").render(
-        lang=lang, styles=read[0].styles if read else [], sections=parts)
+        lang=lang, styles=read[0].styles if read else [], sections=parts, cover=cover)
 
 
 def environment():
@@ -73,17 +110,23 @@ def environment():
     about undefined names."""
     import jinja2
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(PAGES_DIR)), autoescape=True,
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    from egov import markup
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PAGES_DIR)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters["links"] = lambda text: Markup(markup.html_links(text))
+    return env
 
 
 class _PageReader(HTMLParser):
     """Finds ``<title>``, the ``<style>`` blocks, ``<main>``'s content and the tags carrying an
     ``id`` or an in-page link, by offset in the page, to rewrite exactly those tags."""
 
-    def __init__(self, text: str, prefix: str):
+    def __init__(self, text: str, prefix: str, pages: dict[str, str] | None = None):
         super().__init__(convert_charrefs=False)
-        self.text, self.prefix = text, prefix
+        self.text, self.prefix, self.pages = text, prefix, pages or {}
+        self.boxes: dict[str, Box] = {}
+        self._box: list | None = None  # [kind, edition, where its <div> starts, <div> depth]
         # HTMLParser counts lines by "\n" only
         self.starts = [0, *accumulate(len(line) + 1 for line in text.split("\n"))]
         self.title, self.styles, self.first_h1 = "", [], None
@@ -104,14 +147,30 @@ class _PageReader(HTMLParser):
             self.main[0] = start + len(raw)
         if tag == "h1" and self.first_h1 is None and dict(attrs).get("id"):
             self.first_h1 = self.prefix + dict(attrs)["id"]
-        if self.prefix and any(k == "id" or (k == "href" and (v or "").startswith("#")) for k, v in attrs):
+        if tag == "div":
+            self._open_box(dict(attrs), start)
+        if any(k == "id" and self.prefix or k == "href" and self._in_document(v) for k, v in attrs):
             self.edits.append((start, start + len(raw), self._prefixed(tag, attrs, raw.endswith("/>"))))
+
+    def _in_document(self, href) -> bool:
+        """A link that stays in the document: within the page, or to another section's page."""
+        href = href or ""
+        return bool(self.prefix) and href.startswith("#") or href.split("#", 1)[0] in self.pages
+
+    def _open_box(self, attrs: dict, start: int) -> None:
+        if self._box is not None:
+            self._box[3] += 1
+        elif attrs.get("data-egov-box"):
+            self._box = [attrs["data-egov-box"], attrs.get("data-egov-edition") or "", start, 1]
 
     def _prefixed(self, tag, attrs, closed) -> str:
         out = []
         for k, v in attrs:
-            if k == "id" or (k == "href" and v.startswith("#")):
-                v = ("#" + self.prefix + v[1:]) if k == "href" else self.prefix + v
+            if k == "id" and self.prefix:
+                v = self.prefix + v
+            elif k == "href" and self._in_document(v):
+                page, _, fragment = v.partition("#")
+                v = "#" + (self.pages[page] if page else self.prefix) + fragment
             out.append(k if v is None else f'{k}="{html.escape(v, quote=True)}"')
         return f"<{tag}{''.join(' ' + a for a in out)}{' /' if closed else ''}>"
 
@@ -123,6 +182,13 @@ class _PageReader(HTMLParser):
         self._in = None
         if tag == "main":
             self.main[1] = self._offset()
+        if tag == "div" and self._box is not None:
+            self._box[3] -= 1
+            if not self._box[3]:
+                kind, edition, start, _ = self._box
+                end = self.text.index(">", self._offset()) + 1
+                self.boxes.setdefault(kind, Box(edition, self.text[start:end]))
+                self._box = None
 
     def handle_data(self, data):
         if self._in == "title":

@@ -207,6 +207,11 @@ def _rank(ctx, x):
 
 
 @jinja2.pass_context
+def _words(ctx, x):
+    return i18n.words(_number_of(x, "words"), _lang(ctx))
+
+
+@jinja2.pass_context
 def _ordinal(ctx, x):
     return i18n.ordinal(_number_of(x, "ordinal"), _lang(ctx))
 
@@ -314,7 +319,7 @@ def _rule(ctx, rule_id):
 
 
 FILTERS = {"number": _number, "quantity": _quantity, "period": _period, "pct": _pct, "pp": _pp,
-           "times": _times, "multiple": _multiple, "dec": _dec, "rank": _rank, "ordinal": _ordinal, "name": _name,
+           "times": _times, "multiple": _multiple, "dec": _dec, "rank": _rank, "ordinal": _ordinal, "words": _words, "name": _name,
            "breakdown": _breakdown, "updown": _updown, "join": _join, "country": _country, "rule": _rule,
            "capfirst": _capfirst, "code": _code, "lowerfirst": _lowerfirst, "source": _source, "index": _index,
            "section": _section}

@@ -46,6 +46,14 @@ def edit_csv(path: Path, key_col: str, key: str, col: str, value: str) -> None:
         w.writerows(rows)
 
 
+def billion_laughs(levels: int = 9) -> str:
+    """A one-line YAML value, a list of anchors ``l0`` … ``l<levels-1>``, each nine aliases of
+    the one before: under 1 KB that stands for over 9⁹ (387 million) strings."""
+    items = ["&l0 [" + ", ".join(['"lol"'] * 9) + "]"]
+    items += [f"&l{n} [" + ", ".join([f"*l{n - 1}"] * 9) + "]" for n in range(1, levels)]
+    return "[" + ", ".join(items) + "]"
+
+
 def reseal(data_dir: Path, key: str) -> None:
     """Record a raw file's new checksum in the copy's origin record (to test a changed raw table)."""
     origin = data_dir / "raw" / "origin.yaml"

@@ -9,12 +9,17 @@ marked so; the PDF renderer fetches nothing from the network. Each case is a rea
 from __future__ import annotations
 
 import http.server
+import os
+import resource
 import shutil
+import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 
-from tests.helpers import CHROMIUM_FLAGS, DATA, ROOT, build, edit_csv
+from tests.helpers import (CHROMIUM_FLAGS, DATA, EGOV, ROOT, billion_laughs, build, edit_csv, egov_build,
+                           make_project)
 
 # ------------------------------------------------------------------------------ the network
 
@@ -95,3 +100,51 @@ def test_a_label_with_a_network_image_loads_nothing(server, tmp_path):
                 page.goto((root / "reports" / lang / "04_websites.html").as_uri(), wait_until="load")
             browser.close()
     assert server.requests == []
+
+
+# ------------------------------------------------------------------------------ parameters files
+
+@pytest.fixture
+def fresh(tmp_path) -> Path:
+    """A project never built: the fixture notebooks and a copy of data/."""
+    return make_project(tmp_path / "f", {"reads_websites": "reads_websites", "reads_platform": "reads_platform"})
+
+
+def _limited(gib: int = 2):
+    """Run a child with at most ``gib`` GiB of address space (a runaway fails, the machine lives)."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (gib << 30, gib << 30))
+    return limit
+
+
+def test_a_billion_laughs_parameters_file_is_refused_fast(fresh):
+    params = fresh / "params.yaml"
+    params.write_text(f"peers: {billion_laughs()}\n", encoding="utf-8")
+    out = subprocess.run([*EGOV, "build", "--notebooks", fresh / "notebooks", "-o", fresh / "reports",
+                          "--parameters-file", params], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                         env={**os.environ, "EGOV_DATA_DIR": str(fresh / "data")}, preexec_fn=_limited())
+    assert out.returncode == 2, out.stderr
+    assert out.stderr == (f"egov build: error: --parameters-file {params}: holds more than 100,000 values once "
+                          "its aliases (*name) are expanded (a \"billion laughs\" file?); a parameters file is "
+                          "small, refusing it\n")
+    assert not (fresh / "reports").exists()
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p.mkdir(), "not a regular file: it is a directory; a parameters file must be a regular file"),
+    (lambda p: p.write_bytes("as_of: 2020-06 # café\n".encode("latin-1")), ", row 1: not UTF-8 (byte 20)"),
+    (lambda p: os.mkfifo(p), "not a regular file: it is a FIFO (named pipe)"),
+    (lambda p: p.write_text("peers: " + "[" * 60 + "]" * 60 + "\n"), ", row 1: nested more than 50 levels deep"),
+    (lambda p: p.write_text("- as_of\n"), ": expected a mapping of parameter names to values (name: value, one "
+                                          "a line), found list"),
+    (lambda p: p.write_text("as_of: [\n"), ", row 2: not valid YAML: expected the node content"),
+    (lambda p: None, ": no such file"),
+], ids=["directory", "latin-1", "fifo", "deep", "list", "not-yaml", "missing"])
+def test_a_bad_parameters_file_is_one_line(fresh, capsys, make, message):
+    params = fresh / "params.yaml"
+    make(params)
+    assert egov_build(fresh, "--parameters-file", params) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"egov build: error: --parameters-file {params}") and err.count("\n") == 1, err
+    assert message in err
+    assert not (fresh / "reports").exists()

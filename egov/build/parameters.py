@@ -245,17 +245,21 @@ def _check_value_rules(name: str, value) -> None:
 
 
 def load_parameters_file(path: Path) -> dict:
-    import yaml
+    """The values of ``--parameters-file``: a YAML mapping, read with the limits of
+    :func:`egov.source.read_yaml` (size, nesting, aliases), so a crafted file fails fast."""
+    from egov.errors import DataError
+    from egov.source import read_yaml
 
+    path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        raise ParameterError(f"--parameters-file {show(path)}: no such file")
     try:
-        values = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ParameterError(f"parameters file not found: {path}") from None
-    except yaml.YAMLError as err:
-        raise ParameterError(f"{path}: not valid YAML ({err})") from None
+        values = read_yaml(path, "parameters file")
+    except DataError as err:
+        raise ParameterError(f"--parameters-file {err}") from None
     if values is None:
         return {}
     if not isinstance(values, dict):
-        raise ParameterError(f"{path}: expected a mapping of parameter names to values")
+        raise ParameterError(f"--parameters-file {show(path)}: expected a mapping of parameter names "
+                             f"to values (name: value, one a line), found {_type_of(values).split('[')[0]}")
     return values
-

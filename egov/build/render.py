@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from itertools import accumulate
 from pathlib import Path
 
+from egov import markup
 from egov.build.layout import PAGES_DIR
 
 _EXPORTERS: dict[bool, object] = {}
@@ -112,7 +113,7 @@ class _PageReader(HTMLParser):
         for k, v in attrs:
             if k == "id" or (k == "href" and v.startswith("#")):
                 v = ("#" + self.prefix + v[1:]) if k == "href" else self.prefix + v
-            out.append(k if v is None else f'{k}="{html.escape(v, quote=True)}"')
+            out.append(k if v is None else f'{k}="{markup.html(v)}"')
         return f"<{tag}{''.join(' ' + a for a in out)}{' /' if closed else ''}>"
 
     def handle_startendtag(self, tag, attrs):

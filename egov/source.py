@@ -9,7 +9,9 @@ advertising.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 import re
 import stat
@@ -148,19 +150,33 @@ class _YamlLoader(yaml.SafeLoader):
         return self.construct_document(root)
 
 
+def read_text(path: Path, limit: int = MAX_FILE_BYTES, what: str = "data file") -> str:
+    """A file's text: :func:`read_file`'s checks, then UTF-8 (a byte-order mark dropped).
+
+    Raises:
+        DataError: naming the file, and the line of a byte that is not UTF-8.
+    """
+    data = read_file(path, limit, what)
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as err:
+        raise DataError(path, row=data[: err.start].count(b"\n") + 1,
+                        reason=f"not UTF-8 (byte {err.start}); save the file as UTF-8") from None
+
+
+def read_rows(path: Path, what: str = "data table") -> list[dict[str, str]]:
+    """The rows of a CSV file of the data folder, by column name, read with :func:`read_text`
+    (so a FIFO or a device in its place is refused by name, never waited on)."""
+    return list(csv.DictReader(io.StringIO(read_text(path, what=what), newline="")))
+
+
 def read_yaml(path: Path, what: str, limit: int = YAML_MAX_BYTES):
     """A small YAML file's values (:func:`read_file`'s checks, UTF-8, and the limits above).
 
     Raises:
         DataError: naming the file (and the line where known) and what is wrong.
     """
-    data = read_file(path, limit, what)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise DataError(path, row=data[: err.start].count(b"\n") + 1,
-                        reason=f"not UTF-8 (byte {err.start}); save the file as UTF-8") from None
-    loader = _YamlLoader(text, Path(path), what)
+    loader = _YamlLoader(read_text(path, limit, what), Path(path), what)
     try:
         return loader.get_single_data()
     except yaml.YAMLError as err:

@@ -176,15 +176,21 @@ def read_yaml(path: Path, what: str, limit: int = YAML_MAX_BYTES):
     Raises:
         DataError: naming the file (and the line where known) and what is wrong.
     """
-    loader = _YamlLoader(read_text(path, limit, what), Path(path), what)
+    text, loader = read_text(path, limit, what), None
     try:
+        loader = _YamlLoader(text, Path(path), what)  # a control character is refused here
         return loader.get_single_data()
+    except yaml.reader.ReaderError as err:
+        raise DataError(path, row=text[: err.position].count("\n") + 1,
+                        reason=f"not valid YAML: control character U+{err.character:04X}; YAML allows none "
+                               "but tab and line breaks, delete it") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise DataError(path, row=mark.line + 1 if mark else None, reason=f"not valid YAML: "
-                        f"{getattr(err, 'problem', None) or err}") from None
+                        f"{(getattr(err, 'problem', None) or str(err)).splitlines()[0]}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def origins(data_dir: Path = DATA_DIR) -> dict:

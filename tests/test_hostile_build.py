@@ -138,8 +138,10 @@ def test_a_billion_laughs_parameters_file_is_refused_fast(fresh):
     (lambda p: p.write_text("- as_of\n"), ": expected a mapping of parameter names to values (name: value, one "
                                           "a line), found list"),
     (lambda p: p.write_text("as_of: [\n"), ", row 2: not valid YAML: expected the node content"),
+    (lambda p: p.write_text("as_of: 2020-06\n\0peers: []\n"), ", row 2: not valid YAML: control character U+0000; "
+                                                             "YAML allows none but tab and line breaks, delete it"),
     (lambda p: None, ": no such file"),
-], ids=["directory", "latin-1", "fifo", "deep", "list", "not-yaml", "missing"])
+], ids=["directory", "latin-1", "fifo", "deep", "list", "not-yaml", "control-character", "missing"])
 def test_a_bad_parameters_file_is_one_line(fresh, capsys, make, message):
     params = fresh / "params.yaml"
     make(params)

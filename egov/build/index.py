@@ -28,11 +28,13 @@ def context(manifest: Manifest, order: list[str]) -> dict:
             reports.append({"key": f"{lang}/{stem}", "stem": stem, "title": e.title or stem,
                             "status": e.status, "html": files.get("html"), "pdf": files.get("pdf"),
                             "ipynb": files.get("ipynb"),
-                            "failed_notebook": None if e.ok else e.failed_notebook})
+                            "failed_notebook": None if e.ok else e.failed_notebook,
+                            "stale": e.stale or {}})
         html_lang, name, other = LANGUAGES[lang]
         full = manifest.full_reports.get(lang)
         languages.append({"code": lang, "html_lang": html_lang, "name": name, "other_name": other,
-                          "full": full.path if full else None, "reports": reports})
+                          "full": full.path if full else None, "full_stale": full.stale if full else None,
+                          "reports": reports})
     return {"languages": languages}
 
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from egov.build import render
-from egov.build.records import FullTask, PdfTask, ReportTask, Result
+from egov.build.records import ExportTask, FullTask, PdfTask, ReportTask, Result
 
 #: papermill's and nbclient's keys that hold times: taken out, so two runs give the same bytes.
 _TIME_KEYS = ("start_time", "end_time", "duration")
@@ -76,6 +76,8 @@ def run(task) -> Result:
             return run_report(task)
         if isinstance(task, PdfTask):
             return run_pdf(task)
+        if isinstance(task, ExportTask):
+            return run_export(task)
         return run_full(task)
     except KeyboardInterrupt:
         if _terminated:  # unwound (its kernel shut down): end, as the pool would keep us waiting
@@ -139,6 +141,26 @@ def run_pdf(task: PdfTask) -> Result:
         return result.fail(f"{task.label} [{task.lang}]: rendering failed: {type(err).__name__}: {err}")
     result.outputs["pdf"] = str(out)
     _timed(result, "pdf", t0)
+    return result
+
+
+def run_export(task: ExportTask) -> Result:
+    """The one-file dataset (``egov export``), written in place: it replaces only files it wrote
+    itself, each through a temporary file and a rename."""
+    from egov import export
+    from egov.build.hashing import sha256_file
+    from egov.errors import DataError, ParameterError, describe
+
+    result = Result(task.key)
+    t0 = time.monotonic()
+    try:
+        written = export.write(Path(task.out), Path(task.data_dir))
+    except (DataError, ParameterError, OSError) as err:
+        from egov.build.layout import show
+
+        return result.fail(f"the one-file dataset ({show(task.out)}): {describe(err)}")
+    result.written = {str(p): sha256_file(p) for p in written}
+    _timed(result, "export", t0)
     return result
 
 

@@ -409,13 +409,19 @@ def test_a_build_over_a_wrong_manifest_rebuilds_and_says_so_once(project):
      "not a notebook: invalid JSON at line 1, column 12 (Expecting value); restore it (git checkout "
      "notebooks/broken.ipynb) or move it out of the notebooks folder"),
     (lambda p: p.write_text("[1, 2]", encoding="utf-8"),
-     'not a notebook: expected a JSON object with "nbformat": 4 and a list of "cells"'),
+     'not a notebook: expected a JSON object with "nbformat": 4, an integer "nbformat_minor", a list of "cells" and '
+     '"metadata"'),
+    (lambda p: p.write_text('{"nbformat": 4, "cells": [], "metadata": []}', encoding="utf-8"),
+     'not a notebook: expected a JSON object with "nbformat": 4'),
+    (lambda p: p.write_text('{"cells": ' * 5000 + "[]" + "}" * 5000, encoding="utf-8"),
+     "not a notebook: invalid JSON: nested too deep"),
     (lambda p: p.write_text('{"nbformat": 4, "cells": ["x"]}', encoding="utf-8"),
      "not a notebook: cell 1 is not a cell (a JSON object with a cell_type, a source and metadata)"),
     (lambda p: p.write_bytes(b'{"nbformat": 4, "cells": [], "x": "\xff"}'), "not a notebook: not UTF-8 (byte 35)"),
     (lambda p: os.mkfifo(p), "not a regular file: it is a FIFO (named pipe); a notebook must be a regular file"),
     (lambda p: p.mkdir(), "not a regular file: it is a directory; a notebook must be a regular file"),
-], ids=["invalid JSON", "a list", "a cell that is not one", "not UTF-8", "a FIFO", "a folder"])
+], ids=["invalid JSON", "a list", "metadata a list", "nested too deep", "a cell that is not one", "not UTF-8",
+        "a FIFO", "a folder"])
 def test_a_notebook_that_cannot_be_read_fails_alone(fresh, capsys, make, message):
     """Named in one line; the other sections are still built; exit code 1 (the dry run too)."""
     make(fresh / "notebooks" / "broken.ipynb")
@@ -432,6 +438,21 @@ def test_a_notebook_that_cannot_be_read_fails_alone(fresh, capsys, make, message
     entry = read_manifest(fresh)["reports"]["en/broken"]
     assert entry["status"] == "failed" and entry["error"].startswith(line)
     assert "build failed" in (reports / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_notebook_breaking_nbformats_schema_is_named_by_cell(fresh, capsys):
+    """What only nbformat's schema sees (here a cell's execution count that is a string) fails
+    that report, naming the cell, before papermill runs it; the other is built."""
+    path = fresh / "notebooks" / "reads_platform.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb["cells"][0]["execution_count"] = "x"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    assert egov("build", "--project", fresh, "--lang", "en", "--format", "html") == 1
+    err = capsys.readouterr().err
+    assert ("egov build: error: notebooks/reads_platform.ipynb [en]: not a notebook: cell 1: 'x' is not of type "
+            "'integer', 'null'; restore it (git checkout notebooks/reads_platform.ipynb) or move it out of the "
+            "notebooks folder") in err, err
+    assert "unexpected" not in err and (fresh / "reports" / "en" / "reads_websites.html").is_file()
 
 
 # ------------------------------------------------------------------------------ formats not asked for, stale reports

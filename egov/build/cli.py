@@ -164,7 +164,7 @@ def build(opts: Options) -> int:
             jobs = _plan(opts, manifest)
             todo = [j for j in jobs if j.todo]
             progress.grow(len(todo))
-            if not todo:
+            if jobs and not todo:
                 progress.log(f"egov build: all {len(jobs)} reports up to date")
             job.run(jobs, manifest)
             job.finish()

@@ -83,28 +83,36 @@ def read_notebook(path: Path) -> dict:
     from egov.source import read_file
 
     def broken(why: str) -> NotebookError:
-        return NotebookError(f"{show(path)}: {why}; restore it (git checkout {show(path)}) or move it "
-                             "out of the notebooks folder")
+        return NotebookError(f"{show(path)}: {not_a_notebook(path, why)}")
 
     try:
         nb = json.loads(read_file(path, NOTEBOOK_MAX_BYTES, "notebook").decode("utf-8"))
     except DataError as err:
         raise NotebookError(f"{show(path)}: {err.reason}") from None
     except UnicodeDecodeError as err:
-        raise broken(f"not a notebook: not UTF-8 (byte {err.start})") from None
+        raise broken(f"not UTF-8 (byte {err.start})") from None
     except json.JSONDecodeError as err:
-        raise broken(f"not a notebook: invalid JSON at line {err.lineno}, column {err.colno} ({err.msg})") from None
+        raise broken(f"invalid JSON at line {err.lineno}, column {err.colno} ({err.msg})") from None
+    except RecursionError:
+        raise broken("invalid JSON: nested too deep") from None
     cells = nb.get("cells") if isinstance(nb, dict) else None
-    if not isinstance(cells, list) or nb.get("nbformat") != 4:
-        raise broken("not a notebook: expected a JSON object with \"nbformat\": 4 and a list of \"cells\"")
+    if not isinstance(cells, list) or nb.get("nbformat") != 4 or not isinstance(nb.get("nbformat_minor", 0), int) \
+            or not isinstance(nb.get("metadata", {}), dict):
+        raise broken("expected a JSON object with \"nbformat\": 4, an integer \"nbformat_minor\", a list of "
+                     "\"cells\" and \"metadata\"")
     for n, cell in enumerate(cells, start=1):
         source = cell.get("source", "") if isinstance(cell, dict) else None
         if not (isinstance(cell, dict) and isinstance(cell.get("cell_type"), str)
                 and (isinstance(source, str) or isinstance(source, list) and all(isinstance(x, str) for x in source))
                 and isinstance(cell.get("metadata", {}), dict)):
-            raise broken(f"not a notebook: cell {n} is not a cell (a JSON object with a cell_type, a "
-                         "source and metadata)")
+            raise broken(f"cell {n} is not a cell (a JSON object with a cell_type, a source and metadata)")
     return nb
+
+
+def not_a_notebook(path: Path, why: str) -> str:
+    """What a report says of a file in the notebooks folder that is not a notebook."""
+    return (f"not a notebook: {why}; restore it (git checkout {show(path)}) or move it out of the "
+            "notebooks folder")
 
 
 def notebook_parameters(path: Path) -> dict[str, Param]:

@@ -204,6 +204,9 @@ def execute(task: ReportTask, out_dir: Path):
     from egov.build.kernels import KernelStartError
     from egov.data import TRACE_ENV
 
+    invalid = _invalid(task.notebook)
+    if invalid:
+        return None, invalid
     trace = out_dir / f"{task.stem}.trace"
     trace.unlink(missing_ok=True)
     output = out_dir / f"{task.stem}.ipynb"
@@ -223,6 +226,27 @@ def execute(task: ReportTask, out_dir: Path):
     except KernelStartError as err:
         return None, str(err)
     return nb, None
+
+
+def _invalid(path: str) -> str | None:
+    """Why a notebook breaks nbformat's schema (which papermill needs), naming the cell; None
+    when it is valid. The build checked its outline before (:func:`~egov.build.parameters.read_notebook`)."""
+    import warnings
+
+    import nbformat
+
+    from egov.build.parameters import not_a_notebook
+
+    found: dict = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nbformat.read(path, as_version=4, capture_validation_error=found)
+    err = found.get("ValidationError")
+    if err is None:
+        return None
+    where = list(getattr(err, "absolute_path", []))
+    cell = f"cell {where[1] + 1}: " if where[:1] == ["cells"] and len(where) > 1 else ""
+    return not_a_notebook(Path(path), f"{cell}{err.message[:200]}")
 
 
 def _describe(err, timeout) -> str:

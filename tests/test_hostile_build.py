@@ -440,18 +440,35 @@ def test_a_notebook_that_cannot_be_read_fails_alone(fresh, capsys, make, message
     assert "build failed" in (reports / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_notebook_breaking_nbformats_schema_is_named_by_cell(fresh, capsys):
-    """What only nbformat's schema sees (here a cell's execution count that is a string) fails
-    that report, naming the cell, before papermill runs it; the other is built."""
+def _set(path: list, value):
+    def change(nb):
+        *parents, last = path
+        for key in parents:
+            nb = nb[key]
+        if value is _set:
+            del nb[last]
+        else:
+            nb[last] = value
+    return change
+
+
+@pytest.mark.parametrize("change, why", [
+    (_set(["cells", 0, "execution_count"], "x"), "cell 1: 'x' is not of type 'integer', 'null'"),
+    (_set(["cells", 0, "outputs"], None), "cell 1: None is not of type 'array'"),
+    (_set(["metadata", "kernelspec"], _set), 'its metadata names no kernel ("kernelspec"); the report notebooks '
+                                             "run on the egov kernel"),
+], ids=["execution count", "outputs", "no kernel"])
+def test_a_notebook_papermill_cannot_run_is_named(fresh, capsys, change, why):
+    """What only nbformat's schema or papermill sees fails that report, naming the cell, before
+    papermill runs it; the other is built."""
     path = fresh / "notebooks" / "reads_platform.ipynb"
     nb = json.loads(path.read_text(encoding="utf-8"))
-    nb["cells"][0]["execution_count"] = "x"
+    change(nb)
     path.write_text(json.dumps(nb), encoding="utf-8")
     assert egov("build", "--project", fresh, "--lang", "en", "--format", "html") == 1
     err = capsys.readouterr().err
-    assert ("egov build: error: notebooks/reads_platform.ipynb [en]: not a notebook: cell 1: 'x' is not of type "
-            "'integer', 'null'; restore it (git checkout notebooks/reads_platform.ipynb) or move it out of the "
-            "notebooks folder") in err, err
+    assert (f"egov build: error: notebooks/reads_platform.ipynb [en]: not a notebook: {why}; restore it (git "
+            "checkout notebooks/reads_platform.ipynb) or move it out of the notebooks folder") in err, err
     assert "unexpected" not in err and (fresh / "reports" / "en" / "reads_websites.html").is_file()
 
 

@@ -204,7 +204,7 @@ def execute(task: ReportTask, out_dir: Path):
     from egov.build.kernels import KernelStartError
     from egov.data import TRACE_ENV
 
-    invalid = _invalid(task.notebook)
+    invalid = _invalid(task)
     if invalid:
         return None, invalid
     trace = out_dir / f"{task.stem}.trace"
@@ -228,25 +228,32 @@ def execute(task: ReportTask, out_dir: Path):
     return nb, None
 
 
-def _invalid(path: str) -> str | None:
-    """Why a notebook breaks nbformat's schema (which papermill needs), naming the cell; None
-    when it is valid. The build checked its outline before (:func:`~egov.build.parameters.read_notebook`)."""
+def _invalid(task: ReportTask) -> str | None:
+    """Why papermill cannot run a notebook: it breaks nbformat's schema (naming the cell), or
+    names no kernel when ``--kernel`` gives none; None when it can. The build checked its
+    outline before (:func:`~egov.build.parameters.read_notebook`)."""
     import warnings
 
     import nbformat
 
-    from egov.build.parameters import not_a_notebook
+    from egov.build.parameters import NotebookError, not_a_notebook, read_notebook
 
-    found: dict = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        nbformat.read(path, as_version=4, capture_validation_error=found)
-    err = found.get("ValidationError")
-    if err is None:
-        return None
-    where = list(getattr(err, "absolute_path", []))
-    cell = f"cell {where[1] + 1}: " if where[:1] == ["cells"] and len(where) > 1 else ""
-    return not_a_notebook(Path(path), f"{cell}{err.message[:200]}")
+    path = Path(task.notebook)
+    try:
+        nb = read_notebook(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nbformat.validate(nb)
+    except NotebookError as err:  # changed since the build read it
+        return str(err).removeprefix(f"{task.label}: ")
+    except nbformat.ValidationError as err:
+        where = list(err.absolute_path)
+        cell = f"cell {where[1] + 1}: " if where[:1] == ["cells"] and len(where) > 1 else ""
+        return not_a_notebook(path, f"{cell}{err.message[:200]}")
+    if not task.kernel and not (nb.get("metadata", {}).get("kernelspec") or {}).get("name"):
+        return not_a_notebook(path, "its metadata names no kernel (\"kernelspec\"); the report notebooks run on "
+                                    "the egov kernel")
+    return None
 
 
 def _describe(err, timeout) -> str:

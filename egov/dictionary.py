@@ -5,12 +5,12 @@ has to read JSON. ``egov datapackage`` writes both; a test fails when the commit
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from egov import citation, markup
 from egov.export import COLUMNS, TITLES
 from egov.schema import TABLES, Field, Table
+from egov.source import read_rows
 
 FILE = "README.md"
 
@@ -57,17 +57,12 @@ def _table(t: Table) -> list[str]:
     return lines + [""]
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f))
-
-
 def _indicators(data_dir: Path) -> list[str]:
-    units = {u["unit"]: u for u in _rows(data_dir / TABLES["units"].path)}
+    units = {u["unit"]: u for u in read_rows(data_dir / TABLES["units"].path)}
     lines = ["## Indicators and their units", "",
              "The unit of every observation's `value` is its indicator's:", "",
              "| indicator | section | unit | kind | 名称 | name |", "|---|---|---|---|---|---|"]
-    for i in _rows(data_dir / TABLES["indicators"].path):
+    for i in read_rows(data_dir / TABLES["indicators"].path):
         u = units.get(i["unit"], {})
         md = markup.md  # labels are text, never Markdown; ids and kinds match their patterns
         lines.append(f"| `{i['indicator_id']}` | {i['section']} | {md(u.get('name_en', i['unit']))} "

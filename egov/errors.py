@@ -29,10 +29,10 @@ class ParameterError(ValueError):
 
 
 def _short(path: str) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return path
+    """Relative to the project's root, else absolute (:func:`egov.project.shown`)."""
+    from egov.project import shown
+
+    return shown(path)
 
 
 #: Set to 1 to see the traceback behind a command-line error.

@@ -7,12 +7,19 @@ LaTeX route drops Chinese characters and its webpdf route needs a downloaded bro
 
 PDFs are reproducible: no creation date is written unless the HTML names one, the file
 identifier is derived from the HTML, and fonts come from the system (``fonts-noto-cjk``).
+
+PDFs are offline: WeasyPrint fetches only ``data:`` URLs and files of egov's own templates
+(:func:`offline_fetcher`). An image or stylesheet anywhere else, on the network or on disk,
+is left out (WeasyPrint logs a warning), so rendering a page never makes a request.
 """
 
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from nbconvert.exporters import HTMLExporter
 from traitlets import Bool, default
@@ -70,7 +77,46 @@ def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
         ) from None
 
     ident = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    return weasyprint.HTML(string=html, base_url=base_url).write_pdf(pdf_identifier=ident)
+    return weasyprint.HTML(string=html, base_url=base_url,
+                           url_fetcher=offline_fetcher()).write_pdf(pdf_identifier=ident)
+
+
+def allowed(url: str) -> bool:
+    """Whether a PDF may load ``url``: a ``data:`` URL, or a file inside egov's templates.
+
+    >>> allowed("data:image/png;base64,AAAA"), allowed("http://127.0.0.1/x.png")
+    (True, False)
+    >>> allowed("file:///etc/passwd"), allowed((TEMPLATE_DIR / "static" / "egov.css").as_uri())
+    (False, True)
+    """
+    scheme = url.split(":", 1)[0].lower()
+    if scheme == "data":
+        return True
+    if scheme != "file":
+        return False
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        return False
+    return Path(url2pathname(parts.path)).resolve().is_relative_to(TEMPLATES.resolve())
+
+
+@lru_cache(maxsize=1)
+def _offline_fetcher_class():
+    from weasyprint.urls import URLFetcher
+
+    class OfflineFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not allowed(url):
+                raise ValueError(f"egov PDFs load nothing from the network or outside their "
+                                 f"templates; left out: {url[:200]}")
+            return super().fetch(url, headers)
+
+    return OfflineFetcher
+
+
+def offline_fetcher():
+    """WeasyPrint's URL fetcher, refusing every URL :func:`allowed` refuses (no redirects)."""
+    return _offline_fetcher_class()(allowed_protocols=("data", "file"), allow_redirects=False)
 
 
 class EgovPDFExporter(EgovHTMLExporter):

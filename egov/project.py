@@ -91,6 +91,23 @@ def find(explicit: str | os.PathLike | None = None) -> Project:
         f"(a folder holding {MARKER.as_posix()}), or run from inside one")
 
 
+def shown(path: str | os.PathLike, root: Path | None = None) -> str:
+    """A path as messages and records show it: relative to the project's root (``root``, else
+    the project :func:`find` gives) when inside it, else absolute; never relative to the
+    working folder, which for a cron job is anything.
+
+    >>> shown(find().root / "data" / "x.csv"), shown("/etc/passwd", Path("/srv/egov"))
+    ('data/x.csv', '/etc/passwd')
+    """
+    p = Path(path).resolve()
+    if root is None:
+        try:
+            root = find().root
+        except ProjectError:
+            return str(p)
+    return p.relative_to(root).as_posix() or "." if p.is_relative_to(root) else str(p)
+
+
 def default_data_dir() -> Path:
     """The data folder for library calls that name none (notebooks, ``egov.data``); never raises.
 

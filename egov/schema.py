@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import calendar
-import csv
 import json
 import math
 import re
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from egov import __version__, citation
 from egov.errors import DataError
-from egov.source import ORIGIN_FILE, origins
+from egov.source import ORIGIN_FILE, origins, read_rows
 
 PERIOD = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?(\.\.[0-9]{4}(-[0-9]{2})?)?"
 #: Years a period may name (pandas' timestamps end in 2262).
@@ -320,8 +319,7 @@ def datapackage(data_dir: Path) -> dict:
 
 def _source(data_dir: Path, source_id: str) -> dict:
     """A Frictionless source (title, path) from the sources table."""
-    with (Path(data_dir) / TABLES["sources"].path).open(encoding="utf-8-sig", newline="") as f:
-        row = next((r for r in csv.DictReader(f) if r["source_id"] == source_id), None)
+    row = next((r for r in read_rows(Path(data_dir) / TABLES["sources"].path) if r["source_id"] == source_id), None)
     if row is None:
         raise ValueError(f"source {source_id!r} is not in {TABLES['sources'].path}")
     title = f"{row['title']} ({row['publisher']})" if row["publisher"] else row["title"]

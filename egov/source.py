@@ -9,7 +9,9 @@ advertising.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 import re
 import stat
@@ -101,20 +103,103 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(read_file(path, what="raw file")).hexdigest()
 
 
+#: The YAML files egov reads (origin records, build parameters) are small and plain: a bigger
+#: file, deeper nesting, or more values once its aliases (``*name``) are expanded is a crafted
+#: file (a "billion laughs"), refused before it can fill memory.
+YAML_MAX_BYTES = 1024 * 1024
+YAML_MAX_DEPTH = 50
+YAML_MAX_VALUES = 100_000
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing nesting deeper than :data:`YAML_MAX_DEPTH` while it
+    composes and more than :data:`YAML_MAX_VALUES` values (aliases expanded) before it
+    constructs anything."""
+
+    def __init__(self, text: str, path: Path, what: str):
+        super().__init__(text)
+        self.path, self.what, self.depth = path, what, 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > YAML_MAX_DEPTH:
+                raise DataError(self.path, row=self.peek_event().start_mark.line + 1,
+                                reason=f"nested more than {YAML_MAX_DEPTH} levels deep; {_a(self.what)} "
+                                       "is never that deep, refusing it")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def get_single_data(self):
+        root = self.get_single_node()
+        if root is None:
+            return None
+        todo, count = [root], 0
+        while todo:  # each node as many times as aliases repeat it (a loop counts forever)
+            node = todo.pop()
+            count += 1
+            if count > YAML_MAX_VALUES:
+                raise DataError(self.path, reason=f"holds more than {YAML_MAX_VALUES:,} values once its "
+                                                  "aliases (*name) are expanded (a \"billion laughs\" file?); "
+                                                  f"{_a(self.what)} is small, refusing it")
+            if isinstance(node, yaml.SequenceNode):
+                todo += node.value
+            elif isinstance(node, yaml.MappingNode):
+                todo += [n for pair in node.value for n in pair]
+        return self.construct_document(root)
+
+
+def read_text(path: Path, limit: int = MAX_FILE_BYTES, what: str = "data file") -> str:
+    """A file's text: :func:`read_file`'s checks, then UTF-8 (a byte-order mark dropped).
+
+    Raises:
+        DataError: naming the file, and the line of a byte that is not UTF-8.
+    """
+    data = read_file(path, limit, what)
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as err:
+        raise DataError(path, row=data[: err.start].count(b"\n") + 1,
+                        reason=f"not UTF-8 (byte {err.start}); save the file as UTF-8") from None
+
+
+def read_rows(path: Path, what: str = "data table") -> list[dict[str, str]]:
+    """The rows of a CSV file of the data folder, by column name, read with :func:`read_text`
+    (so a FIFO or a device in its place is refused by name, never waited on)."""
+    return list(csv.DictReader(io.StringIO(read_text(path, what=what), newline="")))
+
+
+def read_yaml(path: Path, what: str, limit: int = YAML_MAX_BYTES):
+    """A small YAML file's values (:func:`read_file`'s checks, UTF-8, and the limits above).
+
+    Raises:
+        DataError: naming the file (and the line where known) and what is wrong.
+    """
+    text, loader = read_text(path, limit, what), None
+    try:
+        loader = _YamlLoader(text, Path(path), what)  # a control character is refused here
+        return loader.get_single_data()
+    except yaml.reader.ReaderError as err:
+        raise DataError(path, row=text[: err.position].count("\n") + 1,
+                        reason=f"not valid YAML: control character U+{err.character:04X}; YAML allows none "
+                               "but tab and line breaks, delete it") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise DataError(path, row=mark.line + 1 if mark else None, reason=f"not valid YAML: "
+                        f"{(getattr(err, 'problem', None) or str(err)).splitlines()[0]}") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
 def origins(data_dir: Path = DATA_DIR) -> dict:
     """The origin records of the raw files (``data/raw/origin.yaml``): each has at least a
     ``path`` and a ``sha256``."""
     path = Path(data_dir) / ORIGIN_FILE
     if not path.exists():
         raise DataError(path, reason="origin record is missing; expected data/raw/origin.yaml")
-    try:
-        record = yaml.safe_load(read_file(path, 1024 * 1024, "origin record").decode("utf-8"))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise DataError(path, row=mark.line + 1 if mark else None, reason=f"not valid YAML: "
-                        f"{getattr(err, 'problem', None) or err}") from None
-    except UnicodeDecodeError as err:
-        raise DataError(path, reason=f"not UTF-8 (byte {err.start}); save the file as UTF-8") from None
+    record = read_yaml(path, "origin record")
     files = record.get("files") if isinstance(record, dict) else None
     if not isinstance(files, dict):
         raise DataError(path, reason="expected a mapping 'files:' of raw file names to their records")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 import re
@@ -30,6 +31,27 @@ def rewrite(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def edit_csv(path: Path, key_col: str, key: str, col: str, value: str) -> None:
+    """Set one cell of a data CSV (properly quoted, as a spreadsheet would save it)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    hit = [r for r in rows if r[key_col] == key]
+    assert hit, f"{key} not in {path}"
+    hit[0][col] = value
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def billion_laughs(levels: int = 9) -> str:
+    """A one-line YAML value, a list of anchors ``l0`` … ``l<levels-1>``, each nine aliases of
+    the one before: under 1 KB that stands for over 9⁹ (387 million) strings."""
+    items = ["&l0 [" + ", ".join(['"lol"'] * 9) + "]"]
+    items += [f"&l{n} [" + ", ".join([f"*l{n - 1}"] * 9) + "]" for n in range(1, levels)]
+    return "[" + ", ".join(items) + "]"
 
 
 def reseal(data_dir: Path, key: str) -> None:

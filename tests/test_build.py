@@ -21,7 +21,8 @@ import pytest
 
 from egov.build import cli, hashing, layout, publish
 from egov.build import parameters as P
-from tests.helpers import BIN, FIX, ROOT, copy_project, dry_run, egov_build, files, make_project, start_build
+from tests.helpers import (BIN, FIX, ROOT, build, copy_project, dry_run, egov_build, files, make_project, rewrite,
+                           start_build)
 
 
 @pytest.fixture
@@ -243,6 +244,18 @@ def test_progress_bar_on_a_terminal_log_lines_otherwise():
     p = cli.Progress(2, stream=plain)
     p.step("executed zh/x (html) in 1.0 s")
     assert plain.getvalue() == "egov build: [1/2] executed zh/x (html) in 1.0 s\n"
+
+
+def test_a_coloured_error_is_logged_plain(tmp_path):
+    """Not on a terminal (cron, CI, a pipe), a notebook's error carrying colour codes and a
+    carriage return is logged as plain text."""
+    root = make_project(tmp_path / "c", {"raises": "raises"})
+    source = r"\\x1b[31mred\\x1b[0m 50%\\r100%"  # in the notebook's JSON: the Python source \x1b[31m…
+    rewrite(root / "notebooks" / "raises.ipynb", "deliberate failure for the test", source)
+    out = build(root, "--lang", "en", "--format", "html")
+    assert out.returncode == 1
+    assert "raised ValueError: red 50%100%" in out.stderr, out.stderr
+    assert "\x1b" not in out.stdout + out.stderr and "\r" not in out.stdout + out.stderr
 
 
 def test_template_is_packaged():
@@ -528,3 +541,38 @@ def test_real_section_notebooks_build(built_reports):
             assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in page and "<script" not in page
             if 'class="egov-source"' in page:
                 assert "data:text/csv" in page
+
+
+# ------------------------------------------------------------------------------ the one-file dataset
+
+def test_the_build_writes_the_dataset_beside_the_reports(fixture_build, tmp_path):
+    """``reports/data/``: what ``egov export`` writes from the same data, byte for byte, each
+    file recorded in the manifest."""
+    from egov import export
+
+    reports = fixture_build / "reports"
+    exported = export.write(tmp_path / "data", fixture_build / "data")
+    assert {p.name: p.read_bytes() for p in (reports / "data").iterdir()} == {p.name: p.read_bytes() for p in exported}
+    recorded = json.loads((reports / "manifest.json").read_text())["export"]["files"]
+    assert recorded == {f"data/{p.name}": hashing.sha256_file(p) for p in exported}
+
+
+def test_the_dataset_is_made_again_only_when_the_data_changed(project, capsys):
+    def dataset_line() -> str:
+        capsys.readouterr()
+        assert egov_build(project, "--dry-run") == 0
+        return next(line for line in capsys.readouterr().out.splitlines() if line.startswith("dataset "))
+
+    csv = project / "reports" / "data" / "egov-observations.csv"
+    assert dataset_line().endswith("reports/data: up to date")
+    _edit(project / "data" / "observations.csv", "gov_toutiao_accounts,total,2020-06,82216,",
+          "gov_toutiao_accounts,total,2020-06,82217,")  # a value no report reads
+    assert dataset_line().endswith("reports/data: the data or the egov library changed")
+    assert egov_build(project) == 0
+    err = capsys.readouterr().err
+    assert "wrote the one-file dataset" in err and "executed" not in err
+    assert "82217" in csv.read_text(encoding="utf-8-sig")
+    csv.unlink()
+    assert dataset_line().endswith("reports/data: a file of it is missing or was changed")
+    assert egov_build(project) == 0 and csv.is_file()
+    assert dataset_line().endswith("reports/data: up to date")

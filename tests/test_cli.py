@@ -42,7 +42,7 @@ def test_every_subcommand_has_a_summary_and_a_description():
         assert out.returncode == 0 and p.description.split(".")[0] in " ".join(out.stdout.split())
 
 
-@pytest.mark.parametrize("name", ["check", "datapackage", "export"])
+@pytest.mark.parametrize("name", ["check", "datapackage", "export", "build"])
 def test_commands_that_use_a_project_take_project(name):
     assert "--project" in subcommands()[name].format_help()
 

@@ -6,7 +6,9 @@ import json
 import os
 import subprocess
 import sys
+import threading
 
+import pytest
 from frictionless import Package
 
 from egov.schema import datapackage
@@ -88,3 +90,30 @@ def test_loaded_un_tables_name_the_un_and_keep_the_copy_apart():
     sources = data.table("sources", DATA_DIR).set_index("source_id")
     assert sources.loc["un_egov_data", "publisher"] == "United Nations DESA"
     assert "public copies" not in sources.loc["un_egov_data", "title"]
+
+
+@pytest.mark.parametrize("table", ["sources.csv", "indicators.csv", "units.csv"])
+def test_the_descriptions_never_wait_on_a_fifo(data_copy, table):
+    """The datapackage and the dictionary read tables the way the loader does: a FIFO in a
+    table's place is refused by name (in a thread, so a regression fails instead of hanging)."""
+    from egov import dictionary
+    from egov.errors import DataError
+
+    (data_copy / table).unlink()
+    os.mkfifo(data_copy / table)
+    outcome = []
+
+    def describe():
+        try:
+            datapackage(data_copy) if table == "sources.csv" else dictionary.render(data_copy)
+        except DataError as err:
+            outcome.append(str(err))
+
+    worker = threading.Thread(target=describe, daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    if worker.is_alive():  # unblock the read the fix should have refused
+        os.close(os.open(data_copy / table, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail(f"waited on the FIFO {table}")
+    assert outcome == [f"{data_copy / table}: not a regular file: it is a FIFO (named pipe); a data table must "
+                       "be a regular file; refusing to read it"]

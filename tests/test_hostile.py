@@ -9,7 +9,6 @@ does not (not root, no mount namespaces).
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -26,21 +25,8 @@ import psutil
 import pytest
 
 from egov.source import DATA_DIR
-from tests.helpers import (CHROMIUM_FLAGS, EGOV, FIX, ROOT, assert_reports_kept, build, copy_project, ended, files,
-                           start_build)
-
-
-def edit_csv(path: Path, key_col: str, key: str, col: str, value: str) -> None:
-    """Set one cell of a data CSV (properly quoted, as a spreadsheet would save it)."""
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    hit = [r for r in rows if r[key_col] == key]
-    assert hit, f"{key} not in {path}"
-    hit[0][col] = value
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+from tests.helpers import (CHROMIUM_FLAGS, EGOV, FIX, ROOT, assert_reports_kept, build, copy_project, edit_csv, ended,
+                           files, start_build)
 
 
 @pytest.fixture

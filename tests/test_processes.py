@@ -13,7 +13,7 @@ import time
 import psutil
 import pytest
 
-from egov.build.layout import LOCK
+from egov.build.layout import LOCK, STAGING_MARK
 from tests.helpers import FIX, copy_project, ended, start_build
 
 
@@ -51,6 +51,8 @@ def test_kill_9_of_the_build_leaves_no_process_and_no_lock(project):
     while not all(ended(p) for p in tree) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert [p.name() for p in tree if not ended(p)] == []
+    left = list((project / "reports").glob(".staging-*"))
+    assert left and all((p / STAGING_MARK).is_file() for p in left)  # what the killed build staged
     # the next build neither waits nor fails: the lock went with the killed build
     t0 = time.monotonic()
     again = start_build(project, "--lang", "en", "--only", "reads_platform", "--format", "html")
@@ -58,6 +60,7 @@ def test_kill_9_of_the_build_leaves_no_process_and_no_lock(project):
     assert again.returncode == 0, err
     assert "waiting" not in err and "taking it over" not in err
     assert time.monotonic() - t0 < 100
+    assert not any(p.exists() for p in left)  # cleaned by name: the killed build's staging folder
 
 
 def test_no_child_holds_the_lock(project):

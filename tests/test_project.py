@@ -3,6 +3,7 @@ and a real non-editable install, which must never find data in (or write into) s
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 
 from egov import project
 from egov.project import Project, ProjectError
-from tests.helpers import DATA, ROOT
+from tests.helpers import DATA, FIX, ROOT, make_project
 
 
 @pytest.fixture
@@ -71,6 +72,32 @@ def test_a_bad_project_option_is_exit_2(tmp_path):
                           "(expected data/raw/origin.yaml in it)\n")
 
 
+def _no_project_env() -> dict:
+    return {k: v for k, v in os.environ.items() if k not in (project.PROJECT_ENV, project.DATA_ENV)}
+
+
+def test_a_build_run_from_root_names_paths_from_the_project(tmp_path):
+    """As cron runs it (from /): the project's own notebooks, data and reports, and every path
+    in the log and the manifest relative to the project's root, never to / (``tmp/…``)."""
+    root = make_project(tmp_path / "p", {"reads_websites": "reads_websites", "raises": "raises"})
+    out = subprocess.run([sys.executable, "-m", "egov", "build", "--project", str(root), "--lang", "en",
+                          "--format", "html"], capture_output=True, text=True, cwd="/", env=_no_project_env())
+    assert out.returncode == 1, out.stderr  # raises fails, as it should
+    log = out.stdout + out.stderr
+    assert "→ reports/index.html" in log and "executed en/reads_websites" in log
+    assert "notebooks/raises.ipynb [en]: cell 4" in log and "executed copy with the error: reports/en/failed/raises.ipynb" in log
+    assert "wrote the one-file dataset (reports/data)" in log
+    assert "tmp/" not in log.replace(str(tmp_path), "")
+    manifest = json.loads((root / "reports" / "manifest.json").read_text(encoding="utf-8"))
+    entry = manifest["reports"]["en/reads_websites"]
+    assert entry["inputs"]["data_dir"] == "data" and entry["notebook"] == "notebooks/reads_websites.ipynb"
+    assert manifest["reports"]["en/raises"]["failed_notebook"] == "en/failed/raises.ipynb"
+    again = subprocess.run([sys.executable, "-m", "egov", "build", "--lang", "en", "--format", "html", "--only",
+                            "websites"], capture_output=True, text=True, cwd="/",
+                           env={**_no_project_env(), project.PROJECT_ENV: str(root)})
+    assert again.returncode == 0 and "all 1 reports up to date" in again.stderr, again.stderr
+
+
 # --------------------------------------------------------------------------------------------
 # a real `pip install .` (not editable) into a temporary venv
 
@@ -84,8 +111,11 @@ def installed(tmp_path_factory) -> Path:
     """A venv holding a real copy of egov in its site-packages (dependencies from this venv)."""
     tmp = tmp_path_factory.mktemp("installed")
     src = tmp / "src"
-    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(
-        ".venv", ".git", "reports", "test-artifacts", "build", "*.egg-info", "__pycache__", ".pytest_cache"))
+    skip = shutil.ignore_patterns(".venv", ".git", "reports", "test-artifacts", "*.egg-info", "__pycache__",
+                                  ".pytest_cache")
+    # the checkout's own build/ (setuptools' leftovers), not egov/build or egov/templates/build
+    shutil.copytree(ROOT, src, ignore=lambda folder, names: skip(folder, names) | (
+        {"build"} if Path(folder) == ROOT else set()))
     venv = tmp / "venv"
     subprocess.run([sys._base_executable, "-m", "venv", str(venv)], check=True)
     site = Path(subprocess.run([venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -112,7 +142,7 @@ def test_installed_egov_is_a_real_copy(installed, tmp_path):
     assert run_installed(installed, "--version", cwd=tmp_path).stdout.strip() == "egov 0.1.0"
 
 
-@pytest.mark.parametrize("command", [["check"], ["datapackage"], ["export"]])
+@pytest.mark.parametrize("command", [["check"], ["datapackage"], ["export"], ["build"]])
 def test_installed_outside_a_project_exit_2_says_how_to_point_at_one(installed, tmp_path, command):
     before = _tree(installed)
     out = run_installed(installed, *command, cwd=tmp_path)
@@ -137,4 +167,20 @@ def test_installed_with_a_project_works_and_writes_only_there(installed, tmp_pat
     export = run_installed(installed, "export", cwd=other / "data" / "raw")  # found upward from here
     assert export.returncode == 0, export.stderr
     assert export.stdout.split()[0] == str(other / "reports" / "data" / "egov-data-README.md")
+    assert _tree(installed) == before and list(elsewhere.iterdir()) == []
+
+
+def test_installed_build_with_a_project_writes_only_there(installed, tmp_path, other):
+    before = _tree(installed)
+    shutil.copytree(FIX, other / "notebooks", ignore=shutil.ignore_patterns("*.py", "raises*", "slow*"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    # the dependencies' data files (nbconvert's base templates) are where their packages came from
+    deps = {"JUPYTER_PATH": str(Path(sys.prefix) / "share" / "jupyter")}
+    out = run_installed(installed, "build", "--project", other, "--lang", "en", "--format", "html", cwd=elsewhere,
+                        env=deps)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.rstrip().endswith("→ reports/index.html")
+    assert sorted(p.name for p in (other / "reports" / "en").iterdir()) == [
+        "reads_platform.html", "reads_platform.ipynb", "reads_websites.html", "reads_websites.ipynb"]
     assert _tree(installed) == before and list(elsewhere.iterdir()) == []

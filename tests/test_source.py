@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 
 import pytest
 
 from egov import source
 from egov.errors import DataError
-from tests.helpers import reseal
+from tests.helpers import EGOV, ROOT, billion_laughs, reseal
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +88,33 @@ def test_missing_section_heading_is_an_error():
     text = source.clean(source.read_raw("article")).replace("政府网站数量呈缩减趋势\n", "")
     with pytest.raises(DataError, match="sections not found: websites"):
         source.split(text)
+
+
+# ------------------------------------------------------------------------------ YAML limits
+
+def _egov_check(data_dir, timeout=120) -> subprocess.CompletedProcess:
+    return subprocess.run([*EGOV, "check"], capture_output=True, text=True, cwd=ROOT, timeout=timeout,
+                          env={**os.environ, "EGOV_DATA_DIR": str(data_dir)})
+
+
+def test_a_billion_laughs_origin_record_is_refused_fast(data_copy):
+    """Aliases that expand to 387 million values: refused before anything walks them."""
+    origin = data_copy / "raw" / "origin.yaml"
+    text = origin.read_text(encoding="utf-8")
+    origin.write_text(text.replace("    primary_sources:\n", f"    laughs: {billion_laughs()}\n    primary_sources:\n"),
+                      encoding="utf-8")
+    with pytest.raises(DataError, match=r"origin.yaml: holds more than 100,000 values once its aliases"):
+        source.origins(data_copy)
+    out = _egov_check(data_copy)
+    assert out.returncode == 2 and out.stderr.count("\n") == 1, out.stderr
+    assert '(a "billion laughs" file?)' in out.stderr
+
+
+@pytest.mark.parametrize("text, message", [
+    ("files:\n  a: " + "[" * 60 + "]" * 60 + "\n", "origin.yaml, row 2: nested more than 50 levels deep"),
+    ("files: {}\n#" + "x" * 1024 * 1024 + "\n", "over the 1,048,576-byte limit for an origin record"),
+])
+def test_a_deep_or_huge_origin_record_is_refused(data_copy, text, message):
+    (data_copy / "raw" / "origin.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=re.escape(message)):
+        source.origins(data_copy)

@@ -1,5 +1,10 @@
 """``egov build`` on the command line: options, the dry run, the lock, exit codes.
 
+The project (``--project``, ``$EGOV_PROJECT``, the current folder upward, the source checkout:
+:mod:`egov.project`) is found when the command runs; the notebooks, data and reports folders
+default to its own, never to where the package is installed. Logs are plain lines when
+standard error is not a terminal (cron, CI, a pipe): no colour codes, no progress bar.
+
 Exit codes: 0 every requested report was produced; 1 a notebook (or the file system) failed;
 2 bad options or parameters, checked before anything runs; 128 + N when stopped by signal N.
 """
@@ -7,15 +12,17 @@ Exit codes: 0 every requested report was produced; 1 a notebook (or the file sys
 from __future__ import annotations
 
 import argparse
+import re
 import signal
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from egov.build.layout import (DEFAULT_NOTEBOOKS, DEFAULT_REPORTS, FORMATS, FULL_REPORT, INDEX, LANGS,
-                               discover, select, show, split_list)
-from egov.errors import ParameterError
+from egov import project as pj
+from egov.build.layout import (DATA_EXPORT, FORMATS, FULL_REPORT, INDEX, LANGS, check_reports_dir, discover,
+                               select, show, split_list, use_project)
+from egov.errors import DataError, ParameterError
 
 
 @dataclass(frozen=True)
@@ -24,10 +31,12 @@ class Options:
 
     langs: tuple[str, ...]
     formats: tuple[str, ...]
-    notebooks: tuple[Path, ...]  # selected (--only)
+    notebooks: tuple[Path, ...]  # selected (--only) and readable
     every: tuple[Path, ...]  # every notebook in the folder (the index and full report list them)
+    broken: dict  # selected notebooks that cannot be read → the message (each fails alone)
     parameters: dict  # notebook → {name: value}
     reports_dir: Path
+    data_dir: Path
     workers: int | None
     timeout: int | None
     show_code: bool
@@ -38,8 +47,10 @@ class Options:
 
 def options(args) -> Options:
     """Check the command line; raises ParameterError (exit code 2)."""
-    from egov.build.parameters import load_parameters_file, resolve_parameters
+    from egov.build.parameters import declared_parameters, load_parameters_file, resolve_parameters
 
+    project = pj.find(args.project)
+    use_project(project.root)
     langs = split_list(args.lang) or list(LANGS)
     bad = [x for x in langs if x not in LANGS]
     if bad:
@@ -52,16 +63,20 @@ def options(args) -> Options:
         raise ParameterError("--workers must be at least 1")
     if args.timeout is not None and args.timeout < 1:
         raise ParameterError("--timeout must be at least 1 second")
-    notebooks_dir = Path(args.notebooks).resolve()
+    reports_dir = Path(args.reports_dir or project.reports).resolve()
+    check_reports_dir(reports_dir, project, args.force_output)
+    notebooks_dir = Path(args.notebooks or project.notebooks).resolve()
     every = discover(notebooks_dir)
     notebooks = select(every, split_list(args.only))
     if not notebooks:
         raise ParameterError(f"no notebooks in {show(notebooks_dir)}")
+    declared, broken = declared_parameters(notebooks)
     file_values = load_parameters_file(Path(args.parameters_file)) if args.parameters_file else {}
-    params = resolve_parameters(notebooks, [tuple(p) for p in args.parameter or []], file_values)
+    params = resolve_parameters(declared, [tuple(p) for p in args.parameter or []], file_values)
     return Options(langs=tuple(x for x in LANGS if x in langs),  # Chinese first
-                   formats=tuple(x for x in FORMATS if x in formats), notebooks=tuple(notebooks),
-                   every=tuple(every), parameters=params, reports_dir=Path(args.reports_dir).resolve(),
+                   formats=tuple(x for x in FORMATS if x in formats),
+                   notebooks=tuple(nb for nb in notebooks if nb in declared), every=tuple(every),
+                   broken=broken, parameters=params, reports_dir=reports_dir, data_dir=project.data.resolve(),
                    workers=args.workers, timeout=args.timeout, show_code=args.show_code,
                    kernel=args.kernel, force=args.force, dry_run=args.dry_run)
 
@@ -69,7 +84,7 @@ def options(args) -> Options:
 def run(args) -> int:
     try:
         opts = options(args)
-    except ParameterError as err:
+    except (ParameterError, DataError) as err:
         print(f"egov build: error: {err}", file=sys.stderr)
         return 2
     if opts.dry_run:
@@ -95,16 +110,19 @@ def _plan(opts: Options, manifest):
     from egov.build.plan import plan
 
     return plan(list(opts.notebooks), list(opts.langs), opts.parameters, list(opts.formats), manifest,
-                opts.reports_dir, force=opts.force, show_code=opts.show_code, kernel=opts.kernel)
+                opts.reports_dir, opts.data_dir, force=opts.force, show_code=opts.show_code, kernel=opts.kernel)
 
 
 def dry_run(opts: Options) -> int:
-    """Say what would run and why; write nothing."""
+    """Say what would run and why; write nothing. Exit code 1 when a notebook cannot be read."""
+    from egov.build.engine import export_due
     from egov.build.manifest import Manifest
     from egov.build.plan import full_task
 
     manifest = Manifest.read(opts.reports_dir)
     jobs = _plan(opts, manifest)
+    for message in opts.broken.values():
+        print(f"fail    {message}")
     for j in jobs:
         if j.execute:
             print(f"run     {j.key}: {'; '.join(j.reasons)}")
@@ -119,10 +137,13 @@ def dry_run(opts: Options) -> int:
         elif "pdf" in opts.formats and full_task(lang, list(opts.every), manifest, opts.reports_dir,
                                                  opts.reports_dir, opts.show_code):
             print(f"full    {lang}: {FULL_REPORT} out of date")
+    why = export_due(manifest, opts.reports_dir, opts.data_dir)
+    print(f"dataset {show(opts.reports_dir / DATA_EXPORT)}: {why or 'up to date'}")
     n_exec = sum(j.execute for j in jobs)
     print(f"egov build --dry-run: {n_exec} to execute, {len(todo) - n_exec} to render only, "
-          f"{len(jobs) - len(todo)} up to date; nothing was written")
-    return 0
+          f"{len(jobs) - len(todo)} up to date" + (f", {len(opts.broken)} unreadable" if opts.broken else "")
+          + "; nothing was written")
+    return 1 if opts.broken else 0
 
 
 def build(opts: Options) -> int:
@@ -139,11 +160,11 @@ def build(opts: Options) -> int:
     old = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         with Build(opts, progress) as job:
-            manifest = Manifest.read(opts.reports_dir)
+            manifest = Manifest.read(opts.reports_dir, warn=progress.log)
             jobs = _plan(opts, manifest)
             todo = [j for j in jobs if j.todo]
             progress.grow(len(todo))
-            if not todo:
+            if jobs and not todo:
                 progress.log(f"egov build: all {len(jobs)} reports up to date")
             job.run(jobs, manifest)
             job.finish()
@@ -162,9 +183,24 @@ def build(opts: Options) -> int:
                f"in {time.monotonic() - started:.1f} s → {show(opts.reports_dir / INDEX)}")
     print(summary, file=sys.stderr if failures else sys.stdout)
     if failures:
-        print("egov build: failed:\n  " + "\n  ".join(failures), file=sys.stderr)
+        print("egov build: failed:\n  " + "\n  ".join(plain(f) for f in failures), file=sys.stderr)
         return 1
     return 0
+
+
+#: What a terminal acts on and a log file should not hold: ANSI escape sequences (colours,
+#: cursor moves) and carriage returns (progress bars redrawn in place).
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\r(?!\n)")
+
+
+def plain(text: str) -> str:
+    """``text`` without terminal control sequences (an error's message may carry a kernel's
+    coloured traceback).
+
+    >>> plain("\\x1b[31mValueError\\x1b[0m: 50%\\r100%")
+    'ValueError: 50%100%'
+    """
+    return _CONTROL.sub("", text)
 
 
 class Progress:
@@ -195,7 +231,7 @@ class Progress:
         if self.bar is not None:
             self.bar.write(msg, file=self.stream)
         else:
-            print(msg, file=self.stream, flush=True)
+            print(plain(msg), file=self.stream, flush=True)
 
     def step(self, msg: str) -> None:
         self.done += 1
@@ -221,10 +257,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "build", help="execute the section notebooks and write HTML/PDF reports (cached, parallel)",
         description="Execute the section notebooks with papermill for each language and write "
                     "reports/<lang>/<section>.{ipynb,html,pdf}, reports/<lang>/full_report.pdf (every "
-                    "section, each from a new page), reports/index.html and "
-                    "reports/manifest.json. Only reports whose notebook, parameters, data read or "
-                    "egov library changed are executed again. Exit codes: 0 every requested "
-                    "report was produced; 1 a notebook failed; 2 bad options or parameters.")
+                    "section, each from a new page), reports/index.html, reports/manifest.json "
+                    "and the one-file dataset in reports/data/ (as egov export). Only reports whose "
+                    "notebook, parameters, data read or egov library changed are executed again. "
+                    "Exit codes: 0 every requested report was produced; 1 a notebook failed; 2 bad "
+                    "options or parameters.")
     p.add_argument("--lang", action="append", metavar="LANGS",
                    help="languages, comma-separated: zh,en (default: both)")
     p.add_argument("--only", nargs="+", action="extend", metavar="SECTION",
@@ -248,9 +285,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--kernel", metavar="NAME",
                    help="run the notebooks on this registered Jupyter kernel instead (default: their "
                         "kernel, egov: this environment's Python, forked warm from a template)")
-    p.add_argument("--reports-dir", "--output", "-o", default=str(DEFAULT_REPORTS), metavar="DIR",
-                   help="where reports go (default: reports/ in the project)")
-    p.add_argument("--notebooks", default=str(DEFAULT_NOTEBOOKS), metavar="DIR",
+    p.add_argument("--reports-dir", "--output", "-o", metavar="DIR",
+                   help="where reports go (default: reports/ in the project); never /, the home "
+                        "folder, the project's root or its data folder")
+    p.add_argument("--force-output", action="store_true",
+                   help="write into a folder that holds files egov did not write (files with the "
+                        "reports' names are replaced; nothing else is touched)")
+    p.add_argument("--notebooks", metavar="DIR",
                    help="folder of the section notebooks (default: notebooks/ in the project)")
+    pj.add_argument(p)
     p.set_defaults(func=run)
     return p

@@ -12,6 +12,9 @@
   build returns 128 + the signal's number, leaving no half-written file.
 * **Children die with the build.** Workers and the template get ``PR_SET_PDEATHSIG``, kernels
   die with the template, so ``kill -9`` of the build leaves no process behind.
+* **Afterwards.** A notebook that cannot be read fails alone (the others are built); the
+  one-file dataset is written beside the reports (``egov export``) when the data changed; what
+  is now older than its neighbours is marked stale in the manifest, then the index is made.
 """
 
 from __future__ import annotations
@@ -23,13 +26,13 @@ import signal
 import time
 from pathlib import Path
 
-from egov.build import forkclient, plan as pl, publish as pub
-from egov.build.layout import MANIFEST, SOURCE_DATE_EPOCH, in_reports, record_name, show
+from egov.build import forkclient, hashing, manifest as mf, plan as pl, publish as pub
+from egov.build.layout import DATA_EXPORT, LANGS, MANIFEST, SOURCE_DATE_EPOCH, in_reports, record_name, show
 from egov.build.manifest import Manifest, package_versions
-from egov.build.records import FullTask, PdfTask, ReportTask, Result
+from egov.build.records import ExportTask, FullTask, PdfTask, ReportTask, Result
 
 #: Lower runs first.
-_FULL, _PDF, _EXECUTE, _RENDER = range(4)
+_FULL, _PDF, _EXECUTE, _RENDER, _EXPORT = range(5)
 _DIED = ("the worker process running it died (killed by a signal or out of memory); "
          "its previous report is kept, build again to retry")
 
@@ -56,6 +59,8 @@ class signals_deferred:
 
 
 def _name(task) -> str:
+    if isinstance(task, ExportTask):
+        return "the one-file dataset"
     return f"full {task.lang} report" if isinstance(task, FullTask) else f"{task.label} [{task.lang}]"
 
 
@@ -127,12 +132,27 @@ class Pool:
         self.executor.shutdown(wait=False, cancel_futures=True)
 
 
-def kernel_env() -> dict:
+def kernel_env(data_dir: Path) -> dict:
     """Variables every kernel of a build gets (besides its data-read trace)."""
-    from egov.build.hashing import data_dir
-
-    return {"EGOV_DATA_DIR": str(data_dir()), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+    return {"EGOV_DATA_DIR": str(data_dir), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
             "PYTHONHASHSEED": "0", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+
+
+def export_key(data_dir: Path) -> str:
+    """What the one-file dataset is made from: every file of the data folder, and the library."""
+    return hashing.hash_obj({"data": hashing.data_state(data_dir), "egov_library": hashing.library_hash()})
+
+
+def export_due(manifest: Manifest, reports_dir: Path, data_dir: Path) -> str | None:
+    """Why the one-file dataset must be written again (None: it is up to date)."""
+    made = manifest.export
+    if not made:
+        return "not made before"
+    if made.key != export_key(data_dir):
+        return "the data or the egov library changed"
+    if not all(pl.output_ok(reports_dir, mf.Output(path, sha)) for path, sha in made.files.items()):
+        return "a file of it is missing or was changed"
+    return None
 
 
 class Build:
@@ -154,10 +174,10 @@ class Build:
         self.versions: dict = {}
 
     def __enter__(self) -> "Build":
-        self.staging.mkdir()
+        pub.make_staging(self.staging)
         if (self.opts.kernel or "egov") in forkclient.WARM_KERNELS:
             with open(self.log, "ab") as out:  # it imports what the notebooks import
-                forkclient.start({**os.environ, **kernel_env()}, output=out.fileno(),
+                forkclient.start({**os.environ, **kernel_env(self.opts.data_dir)}, output=out.fileno(),
                                  modules=[str(nb) for nb in self.opts.notebooks])
         return self
 
@@ -177,29 +197,35 @@ class Build:
         self.staged: dict[str, dict] = {lang: {} for lang in langs}
         self.spoiled: dict[str, set] = {lang: set() for lang in langs}
         self.full_made: dict[str, tuple] = {}
+        self.touched: set[str] = set()  # languages with a report put in place by this build
+        self.full_done: set[str] = set()
         stems = {nb.stem for nb in self.every}
         for key in [k for k in manifest.reports if k.split("/", 1)[-1] not in stems]:
             del manifest.reports[key]  # notebooks that no longer exist (their files stay)
         for job in jobs:
             if not job.todo and job.key in manifest.reports:
                 manifest.reports[job.key] = pub.refreshed(job, manifest.reports[job.key])
+        self._unreadable()
         todo = [j for j in jobs if j.todo]
         if not any(j.execute for j in todo):
             forkclient.stop()
         fulls = [t for lang in self.opts.langs if not self.unrendered[lang] and (t := self._full(lang))]
-        if not todo and not fulls:
+        export = self._export_task()
+        if not todo and not fulls and not export:
             return
         from egov.build import worker
 
         worker.prepare(self.opts.show_code)  # imported and compiled once, before the workers fork
         self.versions = package_versions()
-        pool = Pool(self._workers(len(todo) + len(fulls)), self.log)
+        pool = Pool(self._workers(len(todo) + len(fulls) + len(export)), self.log)
         try:
             for job in sorted(todo, key=lambda j: not j.execute):
                 pool.submit(self._report_task(job), _EXECUTE if job.execute else _RENDER)
             for task in fulls:
                 pool.submit(task, _FULL)
-            self.progress.grow(len(fulls))
+            for task in export:  # last: it needs no report, and a worker is free at the end
+                pool.submit(task, _EXPORT)
+            self.progress.grow(len(fulls) + len(export))
             for task, result in pool.results():
                 self._finished(task, result, pool)
             pool.close()
@@ -211,24 +237,46 @@ class Build:
         return max(1, min(self.opts.workers or os.cpu_count() or 2, tasks))
 
     def _report_task(self, job: pl.Job) -> ReportTask:
-        from egov.build.hashing import data_dir
-
         prev = self.manifest.reports.get(job.key)
         executed = None if job.execute else str(in_reports(self.reports_dir, prev.outputs["ipynb"].path))
         return ReportTask(key=job.key, notebook=str(job.notebook), label=show(job.notebook),
                           record=record_name(job.notebook), lang=job.lang, parameters=job.parameters,
                           execute=job.execute, executed=executed, formats=job.render,
                           kernel=self.opts.kernel, timeout=self.opts.timeout, show_code=self.opts.show_code,
-                          kernel_env=kernel_env(), data_dir=str(data_dir()), staging=str(self.staging))
+                          kernel_env=kernel_env(self.opts.data_dir), data_dir=str(self.opts.data_dir),
+                          staging=str(self.staging))
+
+    def _unreadable(self) -> None:
+        """Notebooks that cannot be read fail, each once, in the manifest too (in each language;
+        a previous good report stays, marked failed); their language's full report is not made."""
+        for nb, message in self.opts.broken.items():
+            for lang in self.opts.langs:
+                key = f"{lang}/{nb.stem}"
+                prev = self.manifest.reports.get(key)
+                self.manifest.reports[key] = mf.failed(prev, record_name(nb), lang, message,
+                                                       {"notebook": record_name(nb)}, None,
+                                                       prev.packages if prev else {})
+                self.spoiled[lang].add(key)
+            self.failures.append(message)
+            self.progress.log(f"egov build: error: {message}")
 
     def _full(self, lang: str) -> FullTask | None:
-        if "pdf" not in self.opts.formats:
+        if "pdf" not in self.opts.formats or self.spoiled[lang]:
             return None
         return pl.full_task(lang, self.every, self.manifest, self.reports_dir, self.staging,
                             self.opts.show_code, staged=self.staged[lang])
 
     # ---------------------------------------------------------------------------------------
+    def _export_task(self) -> list[ExportTask]:
+        """The one-file dataset, when it is due (:func:`export_due`): none or one task."""
+        if not export_due(self.manifest, self.reports_dir, self.opts.data_dir):
+            return []
+        return [ExportTask("data", str(self.reports_dir / DATA_EXPORT), str(self.opts.data_dir),
+                           export_key(self.opts.data_dir))]
+
     def _finished(self, task, result: Result, pool: Pool) -> None:
+        if isinstance(task, ExportTask):
+            return self._exported(task, result)
         if isinstance(task, FullTask):
             self.full_made[task.lang] = (task, result)
             return self._publish_full(task.lang)
@@ -273,6 +321,8 @@ class Build:
             msg = pub.publish(job, result, self.manifest, self.reports_dir, self.versions, self.opts.show_code)
             pub.write_manifest(self.reports_dir, self.manifest)
         self.built += result.ok and job.execute
+        if result.ok:
+            self.touched.add(job.lang)
         if not result.ok and job.notebook.stem in self.staged[job.lang]:
             self.spoiled[job.lang].add(job.key)
         self._step(job.key, result, msg)
@@ -289,9 +339,20 @@ class Build:
             result = Result(task.key).fail(f"full {lang} report: not updated, as "
                                            f"{', '.join(sorted(self.spoiled[lang]))} failed")
         with signals_deferred():
-            msg = pub.publish_full(lang, result, task.cache_key, [s for s, _, _ in task.sections],
-                                   self.manifest, self.reports_dir)
+            msg = pub.publish_full(lang, result, task, self.manifest, self.reports_dir)
             pub.write_manifest(self.reports_dir, self.manifest)
+        if result.ok:
+            self.full_done.add(lang)
+        self._step(task.key, result, msg)
+
+    def _exported(self, task: ExportTask, result: Result) -> None:
+        msg = result.error
+        if result.ok:
+            with signals_deferred():
+                self.manifest.export = mf.DataExport(task.cache_key, {
+                    Path(path).relative_to(self.reports_dir).as_posix(): sha for path, sha in result.written.items()})
+                pub.write_manifest(self.reports_dir, self.manifest)
+            msg = f"wrote the one-file dataset ({show(task.out)}) in {sum(result.seconds.values()):.1f} s"
         self._step(task.key, result, msg)
 
     def _step(self, key: str, result: Result, msg: str) -> None:
@@ -304,11 +365,14 @@ class Build:
 
     # ---------------------------------------------------------------------------------------
     def finish(self) -> None:
-        """Write the index and the manifest if they changed. The index is made again only when
-        the manifest, the notebooks or its template did (a build with nothing to do stays quick)."""
+        """Mark what is now stale, then write the index and the manifest if they changed. The
+        index is made again only when the manifest, the notebooks or its template did (a build
+        with nothing to do stays quick)."""
         from egov.build.hashing import hash_obj, pages_hash
 
         from egov.build import index
+
+        self._mark_stale()
 
         order = [nb.stem for nb in self.every]
         key = hash_obj({"pages": pages_hash(), "order": order, "data": index.key(self.reports_dir)})
@@ -319,3 +383,22 @@ class Build:
                 pub.write_if_changed(self.reports_dir / name, page.encode("utf-8"))
         pub.write_if_changed(self.reports_dir / MANIFEST, self.manifest.to_bytes())
 
+    def _mark_stale(self) -> None:
+        """Say in the manifest what is now older than its neighbours: reports this build did not
+        plan (another language, a section left out by --only) whose inputs changed, and full
+        reports whose sections changed since they were made. (Formats not asked for are marked
+        as their report is put in place: :func:`egov.build.publish.publish`.)"""
+        readable = [nb for nb in self.every if nb not in self.opts.broken]
+        others = [(nb, lang) for lang in LANGS for nb in readable
+                  if f"{lang}/{nb.stem}" not in self.by_key and f"{lang}/{nb.stem}" in self.manifest.reports]
+        if others:
+            reasons = pl.out_of_date(self.manifest, others, self.reports_dir, self.opts.data_dir)
+            for nb, lang in others:
+                key = f"{lang}/{nb.stem}"
+                self.manifest.reports[key] = pub.marked(self.manifest.reports[key], reasons.get(key))
+        for lang, full in self.manifest.full_reports.items():
+            if lang in self.full_done:
+                continue
+            if pub.sections_changed(full, self.manifest) or lang in self.touched and pl.full_task(
+                    lang, readable, self.manifest, self.reports_dir, self.reports_dir, self.opts.show_code):
+                full.stale = "made from earlier versions of its sections"

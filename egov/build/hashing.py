@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
-from egov.build.layout import PACKAGE_DIR, PAGES_DIR, ROOT, TEMPLATE_DIR
+from egov.build.layout import PACKAGE_DIR, PAGES_DIR, TEMPLATE_DIR
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -15,8 +17,13 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
+    """The SHA-256 of a regular file; anything else (a FIFO, a device, a folder put where a
+    report or notebook was) is an OSError, never a wait or an endless read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        h = hashlib.sha256()
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -57,11 +64,6 @@ def template_hash() -> str:
 def pages_hash() -> str:
     """SHA-256 of the build's page templates (index, full report)."""
     return _hash_tree(PAGES_DIR, ("*",))
-
-
-def data_dir() -> Path:
-    """The data folder the kernels read: ``$EGOV_DATA_DIR``, else the project's ``data/``."""
-    return Path(os.environ.get("EGOV_DATA_DIR") or ROOT / "data").resolve()
 
 
 def data_state(directory: Path) -> dict:

@@ -29,11 +29,11 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from egov.build.layout import LANGS, in_reports
+from egov.build.layout import INDEX_PAGES, LANGS, in_reports
 from egov.build.manifest import Manifest
 
 #: Each language's front door, in the reports folder.
-PAGES = {"zh": "index.html", "en": "index.en.html"}
+PAGES = INDEX_PAGES
 #: Per language: its code in HTML and its name in itself.
 LANGUAGES = {"zh": ("zh-CN", "中文"), "en": ("en", "English")}
 #: The one-file dataset's folder, and its files a reader may want, with what each is.

@@ -26,6 +26,18 @@ class Param:
     default: object
 
 
+def declared_parameters(notebooks: list[Path]) -> tuple[dict[Path, dict[str, Param]], dict[Path, str]]:
+    """What each notebook declares, and, apart, the notebooks that cannot be read (each with
+    its message): those fail on their own while the others are built."""
+    declared, broken = {}, {}
+    for nb in notebooks:
+        try:
+            declared[nb] = notebook_parameters(nb)
+        except NotebookError as err:
+            broken[nb] = str(err)
+    return declared, broken
+
+
 def _type_of(value) -> str:
     if isinstance(value, bool):
         return "bool"
@@ -50,15 +62,69 @@ def _cell_source(cell) -> str:
     return "".join(src) if isinstance(src, list) else src
 
 
+class NotebookError(Exception):
+    """A file in the notebooks folder that is not a notebook: that report fails (exit code 1),
+    the others are built."""
+
+
+#: A notebook file larger than this is not one of the report's notebooks.
+NOTEBOOK_MAX_BYTES = 64 * 1024 * 1024
+
+
+def read_notebook(path: Path) -> dict:
+    """A notebook file's JSON, checked for the shape papermill needs (format 4, a list of
+    cells, each with a type and a source); read with :func:`egov.source.read_file` (a regular
+    file, capped), so a FIFO or a device named ``*.ipynb`` cannot hang the build.
+
+    Raises:
+        NotebookError: naming the notebook and what is wrong with it.
+    """
+    from egov.errors import DataError
+    from egov.source import read_file
+
+    def broken(why: str) -> NotebookError:
+        return NotebookError(f"{show(path)}: {not_a_notebook(path, why)}")
+
+    try:
+        nb = json.loads(read_file(path, NOTEBOOK_MAX_BYTES, "notebook").decode("utf-8"))
+    except DataError as err:
+        raise NotebookError(f"{show(path)}: {err.reason}") from None
+    except UnicodeDecodeError as err:
+        raise broken(f"not UTF-8 (byte {err.start})") from None
+    except json.JSONDecodeError as err:
+        raise broken(f"invalid JSON at line {err.lineno}, column {err.colno} ({err.msg})") from None
+    except RecursionError:
+        raise broken("invalid JSON: nested too deep") from None
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    if not isinstance(cells, list) or nb.get("nbformat") != 4 or not isinstance(nb.get("nbformat_minor", 0), int) \
+            or not isinstance(nb.get("metadata", {}), dict):
+        raise broken("expected a JSON object with \"nbformat\": 4, an integer \"nbformat_minor\", a list of "
+                     "\"cells\" and \"metadata\"")
+    for n, cell in enumerate(cells, start=1):
+        source = cell.get("source", "") if isinstance(cell, dict) else None
+        if not (isinstance(cell, dict) and isinstance(cell.get("cell_type"), str)
+                and (isinstance(source, str) or isinstance(source, list) and all(isinstance(x, str) for x in source))
+                and isinstance(cell.get("metadata", {}), dict)):
+            raise broken(f"cell {n} is not a cell (a JSON object with a cell_type, a source and metadata)")
+    return nb
+
+
+def not_a_notebook(path: Path, why: str) -> str:
+    """What a report says of a file in the notebooks folder that is not a notebook."""
+    return (f"not a notebook: {why}; restore it (git checkout {show(path)}) or move it out of the "
+            "notebooks folder")
+
+
 def notebook_parameters(path: Path) -> dict[str, Param]:
     """The parameters a notebook declares: ``name = literal`` (or ``name: type = literal``)
     lines in the cell tagged ``parameters``, with the type of the default (or the annotation).
 
     Raises:
+        NotebookError: the file is not a notebook.
         ParameterError: no cell is tagged ``parameters``, or it is not valid Python.
     """
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    cells = [c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    nb = read_notebook(path)
+    cells = [c for c in nb["cells"] if "parameters" in (c.get("metadata", {}).get("tags") or [])]
     if not cells:
         raise ParameterError(f"{show(path)}: no cell is tagged 'parameters'; "
                              "every report notebook declares lang and its other parameters there")
@@ -181,14 +247,15 @@ def check_value(param: Param, value):
                          f"(its default is {param.default!r}); got {_describe(value)}{hint}")
 
 
-def resolve_parameters(notebooks: list[Path], cli: list[tuple[str, str]],
+def resolve_parameters(notebooks: list[Path] | dict[Path, dict[str, Param]], cli: list[tuple[str, str]],
                        file_values: dict) -> dict[Path, dict]:
-    """The parameters to pass to each notebook (``lang`` excluded: the build sets it).
+    """The parameters to pass to each notebook (``lang`` excluded: the build sets it); the
+    notebooks are given as paths, or with what they declare (:func:`declared_parameters`).
 
     A parameter is passed to the notebooks that declare it; a name none of them declares is an
     error, and so is a value of the wrong type for any notebook that declares it.
     """
-    declared = {nb: notebook_parameters(nb) for nb in notebooks}
+    declared = notebooks if isinstance(notebooks, dict) else {nb: notebook_parameters(nb) for nb in notebooks}
     for nb, params in declared.items():
         if "lang" not in params:
             raise ParameterError(f"{show(nb)}: the parameters cell declares no 'lang'; "
@@ -245,17 +312,21 @@ def _check_value_rules(name: str, value) -> None:
 
 
 def load_parameters_file(path: Path) -> dict:
-    import yaml
+    """The values of ``--parameters-file``: a YAML mapping, read with the limits of
+    :func:`egov.source.read_yaml` (size, nesting, aliases), so a crafted file fails fast."""
+    from egov.errors import DataError
+    from egov.source import read_yaml
 
+    path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        raise ParameterError(f"--parameters-file {show(path)}: no such file")
     try:
-        values = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ParameterError(f"parameters file not found: {path}") from None
-    except yaml.YAMLError as err:
-        raise ParameterError(f"{path}: not valid YAML ({err})") from None
+        values = read_yaml(path, "parameters file")
+    except DataError as err:
+        raise ParameterError(f"--parameters-file {err}") from None
     if values is None:
         return {}
     if not isinstance(values, dict):
-        raise ParameterError(f"{path}: expected a mapping of parameter names to values")
+        raise ParameterError(f"--parameters-file {show(path)}: expected a mapping of parameter names "
+                             f"to values (name: value, one a line), found {_type_of(values).split('[')[0]}")
     return values
-

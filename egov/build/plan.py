@@ -48,36 +48,66 @@ def render_key(ipynb_sha: str, fmt: str, template: str, show_code: bool, library
 
 
 def plan(notebooks: list[Path], langs: list[str], params: dict[Path, dict], formats: list[str],
-         manifest: Manifest, reports_dir: Path, *, force: bool, show_code: bool,
+         manifest: Manifest, reports_dir: Path, data_dir: Path, *, force: bool, show_code: bool,
          kernel: str | None) -> list[Job]:
     """Decide, for each notebook and language, whether to execute, only render, or skip."""
-    directory = hashing.data_dir()
-    state = hashing.data_state(directory)
-    library, template = hashing.library_hash(), hashing.template_hash()
-    fingerprints = _Fingerprints(directory)
+    now = _Now(data_dir)
     jobs = []
     for lang in langs:
         for nb in notebooks:
             key = f"{lang}/{nb.stem}"
-            inputs = {
-                "notebook": record_name(nb),
-                "notebook_sha256": hashing.sha256_file(nb),
-                "parameters": {"lang": lang, **params[nb]},
-                "kernel": kernel,
-                "egov_library_sha256": library,
-                "data_dir": show(directory),
-                "data_untraced_sha256": state["untraced"],
-            }
+            inputs = now.inputs(nb, lang, params[nb], kernel)
             prev = manifest.reports.get(key)
-            reasons, rechecked = _exec_reasons(prev, inputs, state, fingerprints, reports_dir, force)
+            reasons, rechecked = _exec_reasons(prev, inputs, now.state, now.fingerprints, reports_dir, force)
             execute, render = bool(reasons), tuple(formats)
             if not execute:
-                why = {f: _render_reason(prev, f, template, show_code, library, reports_dir) for f in formats}
+                why = {f: _render_reason(prev, f, now.template, show_code, now.library, reports_dir) for f in formats}
                 render = tuple(f for f in formats if why[f])
                 reasons = [why[f] for f in render]
             jobs.append(Job(key, nb, lang, inputs["parameters"], inputs, execute, render,
-                            tuple(reasons), state["tables"], rechecked))
+                            tuple(reasons), now.state["tables"], rechecked))
     return jobs
+
+
+def out_of_date(manifest: Manifest, reports: list[tuple[Path, str]], reports_dir: Path,
+                data_dir: Path) -> dict[str, list[str]]:
+    """Why each of these reports (notebook, language) that a build did not plan would be
+    executed again, with the parameters and kernel it was made with: what the index marks as
+    made from older inputs than its neighbours. Failed reports are left out (they say so)."""
+    now, out = _Now(data_dir), {}
+    for nb, lang in reports:
+        key = f"{lang}/{nb.stem}"
+        prev = manifest.reports.get(key)
+        if prev is None or not prev.ok:
+            continue
+        params = {k: v for k, v in (prev.inputs.get("parameters") or {}).items() if k != "lang"}
+        inputs = now.inputs(nb, lang, params, prev.inputs.get("kernel"))
+        reasons, _ = _exec_reasons(prev, inputs, now.state, now.fingerprints, reports_dir, False)
+        if reasons:
+            out[key] = reasons
+    return out
+
+
+class _Now:
+    """The state of the inputs now: the data folder's hashes, the library's and template's."""
+
+    def __init__(self, data_dir: Path):
+        self.directory = Path(data_dir)
+        self.state = hashing.data_state(self.directory)
+        self.library, self.template = hashing.library_hash(), hashing.template_hash()
+        self.fingerprints = _Fingerprints(self.directory)
+
+    def inputs(self, nb: Path, lang: str, params: dict, kernel: str | None) -> dict:
+        """What a report of ``nb`` in ``lang`` is made from (recorded in the manifest)."""
+        return {
+            "notebook": record_name(nb),
+            "notebook_sha256": hashing.sha256_file(nb),
+            "parameters": {"lang": lang, **params},
+            "kernel": kernel,
+            "egov_library_sha256": self.library,
+            "data_dir": show(self.directory),
+            "data_untraced_sha256": self.state["untraced"],
+        }
 
 
 def _exec_reasons(prev: Entry | None, inputs, state, fingerprints, reports_dir, force) -> tuple[list[str], bool]:
@@ -127,7 +157,10 @@ def output_ok(reports_dir: Path, out: Output | None) -> bool:
     if not out:
         return False
     path = in_reports(reports_dir, out.path)
-    return path is not None and path.is_file() and hashing.sha256_file(path) == out.sha256
+    try:
+        return path is not None and hashing.sha256_file(path) == out.sha256
+    except OSError:
+        return False
 
 
 def _render_reason(prev: Entry, fmt, template, show_code, library, reports_dir) -> str | None:
@@ -136,6 +169,8 @@ def _render_reason(prev: Entry, fmt, template, show_code, library, reports_dir) 
         return f"{fmt}: not built before"
     expected = render_key(prev.outputs["ipynb"].sha256, fmt, template, show_code, library)
     if out.render_key != expected:
+        if out.made_from not in (None, prev.outputs["ipynb"].sha256):
+            return f"{fmt}: made from an earlier run of the notebook"
         if out.template_sha256 != template:
             return f"{fmt}: template changed"
         if out.show_code != show_code:
@@ -212,4 +247,5 @@ def full_task(lang: str, notebooks: list[Path], manifest: Manifest, reports_dir:
     if prev and prev.key == key and output_ok(reports_dir, Output(prev.path, prev.sha256)):
         return None
     return FullTask(key=f"full/{lang}", lang=lang, cache_key=key, show_code=show_code,
-                    sections=tuple((s, p, page) for s, _, p, page in sections), staging=str(staging))
+                    sections=tuple((s, p, page) for s, _, p, page in sections), staging=str(staging),
+                    made_from=tuple((s, sha) for s, sha, _, _ in sections))

@@ -1,20 +1,27 @@
 """Putting finished reports in place: staged files moved in with ``os.replace`` (readers see the
 old file or the new one), the manifest rewritten the same way, failed runs kept apart.
 
-This module is the one place that writes into or deletes from the reports folder.
+This module is the one place that writes into or deletes from the reports folder. It deletes
+only what the build itself made, by name: its staging folder (``.staging-<pid>``, marked
+inside), its temporary files (``.manifest.json.<pid>.tmp``), and report files through
+:func:`discard`, never by a pattern over the folder (``-o`` may be a folder of the user's).
+Outputs of formats a build was not asked for are kept as they were; the manifest marks them
+stale when they no longer match the executed notebook.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
 
 from egov.build import hashing, manifest as mf
-from egov.build.layout import FULL_REPORT, MANIFEST, STAGING_PREFIX, TEMPLATE_DIR, in_reports
+from egov.build.layout import (FULL_REPORT, INDEX_PAGES, MANIFEST, STAGING_MARK, STAGING_PREFIX, TEMPLATE_DIR,
+                               in_reports)
 from egov.build.plan import Job, exec_key, render_key
-from egov.build.records import Result
+from egov.build.records import FullTask, Result
 
 
 def move(src, dst) -> None:
@@ -51,20 +58,35 @@ def staging_dir(reports_dir: Path) -> Path:
     return reports_dir / f"{STAGING_PREFIX}{os.getpid()}"
 
 
+def make_staging(staging: Path) -> None:
+    """The staging folder, marked as the build's own (see :func:`clean_stale`)."""
+    staging.mkdir()
+    (staging / STAGING_MARK).touch()
+
+
 def remove_staging(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
+#: The temporary files :func:`atomic_write` leaves when a build is killed mid-write.
+_STALE_TMP = re.compile(rf"\.(?:{'|'.join(map(re.escape, [MANIFEST, *INDEX_PAGES.values()]))})\.\d+\.tmp")
+
+
 def clean_stale(reports_dir: Path) -> None:
-    """Staging folders and temporary files left by a build that was killed."""
-    for p in reports_dir.glob(STAGING_PREFIX + "*"):
-        shutil.rmtree(p, ignore_errors=True)
-    for p in reports_dir.rglob(".*.tmp"):
-        p.unlink(missing_ok=True)
+    """What a killed build left, by name, at the top of the reports folder only: staging
+    folders that hold the build's mark, and its temporary manifest and index. Called holding
+    the lock, so no other build is using them."""
+    for p in reports_dir.iterdir():
+        if p.name.startswith(STAGING_PREFIX) and p.name[len(STAGING_PREFIX):].isdigit() \
+                and not p.is_symlink() and (p / STAGING_MARK).is_file():
+            shutil.rmtree(p, ignore_errors=True)
+        elif _STALE_TMP.fullmatch(p.name) and not p.is_symlink() and p.is_file():
+            p.unlink(missing_ok=True)
 
 
 def discard(reports_dir: Path, relative: str) -> None:
-    """Delete a report file the manifest names (one no longer made)."""
+    """Delete a report file (a failed copy now fixed): only a report file inside the reports
+    folder (:func:`~egov.build.layout.in_reports`); any other path is left alone."""
     path = in_reports(reports_dir, relative)
     if path is not None:
         path.unlink(missing_ok=True)
@@ -102,11 +124,6 @@ def publish(job: Job, result: Result, manifest: mf.Manifest, reports_dir: Path, 
     failed_path = reports_dir / job.lang / "failed" / f"{stem}.ipynb"
     if not result.ok:
         return _publish_failure(job, result, manifest, reports_dir, versions, failed_path)
-    if job.execute and prev:
-        # formats not made this time would no longer match the executed notebook
-        for fmt, out in prev.outputs.items():
-            if fmt not in result.outputs:
-                discard(reports_dir, out.path)
     template = hashing.template_hash()
     library = job.inputs["egov_library_sha256"]
     outputs: dict[str, mf.Output] = {}
@@ -119,18 +136,21 @@ def publish(job: Job, result: Result, manifest: mf.Manifest, reports_dir: Path, 
     ipynb_sha = (outputs.get("ipynb") or prev.outputs["ipynb"]).sha256
     for fmt, out in outputs.items():
         if fmt != "ipynb":
-            out.template_sha256, out.show_code = template, show_code
+            out.template_sha256, out.show_code, out.made_from = template, show_code, ipynb_sha
             out.render_key = render_key(ipynb_sha, fmt, template, show_code, library)
     if job.execute:
         data = {"reads": result.reads, "fingerprint": result.fingerprint,
                 "read_fingerprints": result.read_fingerprints, "tables_sha256": job.data_tables}
+        # formats not asked for this time stay as they were (marked stale: _stale_formats)
+        kept = {f: o for f, o in (prev.outputs.items() if prev else ()) if f not in outputs}
         entry = mf.executed(job.inputs["notebook"], job.lang, job.inputs, data,
-                            exec_key({**job.inputs, "data": result.fingerprint}), outputs,
+                            exec_key({**job.inputs, "data": result.fingerprint}), {**kept, **outputs},
                             result.title or stem, versions)
     else:
         entry = mf.rendered(refreshed(job, prev), outputs, result.title)
+    entry.stale = _stale_formats(entry, template, library) or None
     manifest.reports[job.key] = entry
-    failed_path.unlink(missing_ok=True)
+    discard(reports_dir, failed_path.relative_to(reports_dir).as_posix())
     made = ", ".join(f for f in ("html", "pdf") if f in outputs) or "ipynb"
     return f"{'executed' if job.execute else 'rendered'} {job.key} ({made}) in {_seconds(result)}"
 
@@ -154,23 +174,64 @@ def _publish_failure(job, result, manifest, reports_dir, versions, failed_path) 
 
 
 def refreshed(job: Job, entry: mf.Entry) -> mf.Entry:
-    """An entry whose reads were found unchanged behind changed tables records the tables'
-    new hash, so the next build need not fingerprint them again."""
+    """An entry the plan found up to date: no longer marked stale as a report, and, when its
+    reads were found unchanged behind changed tables, with the tables' new hash, so the next
+    build need not fingerprint them again."""
+    entry = marked(entry, None)
     if job.data_rechecked and entry.data.get("tables_sha256") != job.data_tables:
         return mf.Entry(**{**vars(entry), "data": {**entry.data, "tables_sha256": job.data_tables}})
     return entry
 
 
-def publish_full(lang: str, result: Result, cache_key: str, sections: list[str],
-                 manifest: mf.Manifest, reports_dir: Path) -> str:
+def marked(entry: mf.Entry, reasons: list[str] | None) -> mf.Entry:
+    """The entry marked stale as a report for these reasons (why a build would execute it
+    again), or no longer so marked; the marks of its formats are kept."""
+    stale = {k: v for k, v in (entry.stale or {}).items() if k != "report"}
+    if reasons:
+        stale["report"] = "; ".join(reasons)
+    return mf.Entry(**{**vars(entry), "stale": stale or None})
+
+
+def _stale_formats(entry: mf.Entry, template: str, library: str) -> dict[str, str]:
+    """The formats of a report not rendered from its executed notebook as it is now, with the
+    page template and library of now (kept from an earlier run when only other formats were
+    asked for), and why."""
+    ipynb = entry.outputs.get("ipynb")
+    marks = {}
+    for fmt, out in entry.outputs.items():
+        if fmt == "ipynb" or ipynb is None or \
+                out.render_key == render_key(ipynb.sha256, fmt, template, out.show_code, library):
+            continue
+        if out.made_from != ipynb.sha256:
+            marks[fmt] = "made from an earlier run of the notebook"
+        elif out.template_sha256 != template:
+            marks[fmt] = "made with an earlier page template"
+        else:
+            marks[fmt] = "made with an earlier egov library"
+    return marks
+
+
+def publish_full(lang: str, result: Result, task: FullTask, manifest: mf.Manifest, reports_dir: Path) -> str:
     if not result.ok:
         return result.error
     target = reports_dir / lang / FULL_REPORT
     sha = hashing.sha256_file(Path(result.outputs["pdf"]))
     move(result.outputs["pdf"], target)
-    manifest.full_reports[lang] = mf.FullEntry(target.relative_to(reports_dir).as_posix(), sha,
-                                               cache_key, sections)
+    manifest.full_reports[lang] = mf.FullEntry(target.relative_to(reports_dir).as_posix(), sha, task.cache_key,
+                                               [s for s, _, _ in task.sections], made_from=dict(task.made_from))
     return f"made the full {lang} report ({FULL_REPORT}) in {_seconds(result)}"
+
+
+def sections_changed(full: mf.FullEntry, manifest: mf.Manifest) -> bool:
+    """Whether a section of the full report was executed again since it was made (from the
+    manifest alone: no file is read)."""
+    lang = full.path.split("/", 1)[0]
+    for stem, sha in (full.made_from or {}).items():
+        entry = manifest.reports.get(f"{lang}/{stem}")
+        ipynb = entry.outputs.get("ipynb") if entry else None
+        if ipynb is not None and ipynb.sha256 != sha:
+            return True
+    return False
 
 
 def _seconds(result: Result) -> str:

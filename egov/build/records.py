@@ -1,10 +1,11 @@
 """What crosses the process pool: a task for a worker, and what it sends back.
 
-Three kinds of task, each a frozen dataclass (pickled to the worker):
+Four kinds of task, each a frozen dataclass (pickled to the worker):
 
 * :class:`ReportTask`: execute a notebook (when asked) and render its HTML page;
 * :class:`PdfTask`: lay out a rendered page as PDF (runs beside the executions);
-* :class:`FullTask`: every section of a language in one PDF.
+* :class:`FullTask`: every section of a language in one PDF;
+* :class:`ExportTask`: the one-file dataset beside the reports (``egov export``).
 
 Each comes back as a :class:`Result`: staged files (moved into place by
 :mod:`egov.build.publish`), what the notebook read, the error if any, and the seconds each
@@ -63,6 +64,17 @@ class FullTask:
     sections: tuple[tuple[str, str | None, str | None], ...]  # (stem, executed notebook, its page)
     show_code: bool
     staging: str
+    made_from: tuple[tuple[str, str], ...] = ()  # (stem, SHA-256 of its executed notebook)
+
+
+@dataclass(frozen=True)
+class ExportTask:
+    """``egov export`` of the data folder into ``out`` (it replaces only its own files)."""
+
+    key: str  # "data"
+    out: str
+    data_dir: str
+    cache_key: str  # what it is made from (recorded in the manifest)
 
 
 @dataclass
@@ -81,6 +93,7 @@ class Result:
     fingerprint: str | None = None
     read_fingerprints: list[str] | None = None
     seconds: dict[str, float] = field(default_factory=dict)  # stage → seconds
+    written: dict[str, str] | None = None  # an export's files: path → SHA-256
 
     @property
     def ok(self) -> bool:

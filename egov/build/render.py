@@ -16,6 +16,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from egov import markup
 from egov.build.layout import PAGES_DIR
 
 #: How a page marks its key takeaways box (egov.gallery.box).
@@ -171,7 +172,7 @@ class _PageReader(HTMLParser):
             elif k == "href" and self._in_document(v):
                 page, _, fragment = v.partition("#")
                 v = "#" + (self.pages[page] if page else self.prefix) + fragment
-            out.append(k if v is None else f'{k}="{html.escape(v, quote=True)}"')
+            out.append(k if v is None else f'{k}="{markup.html(v)}"')
         return f"<{tag}{''.join(' ' + a for a in out)}{' /' if closed else ''}>"
 
     def handle_startendtag(self, tag, attrs):

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from egov.build import render
-from egov.build.records import FullTask, PdfTask, ReportTask, Result
+from egov.build.records import ExportTask, FullTask, PdfTask, ReportTask, Result
 
 #: papermill's and nbclient's keys that hold times: taken out, so two runs give the same bytes.
 _TIME_KEYS = ("start_time", "end_time", "duration")
@@ -76,6 +76,8 @@ def run(task) -> Result:
             return run_report(task)
         if isinstance(task, PdfTask):
             return run_pdf(task)
+        if isinstance(task, ExportTask):
+            return run_export(task)
         return run_full(task)
     except KeyboardInterrupt:
         if _terminated:  # unwound (its kernel shut down): end, as the pool would keep us waiting
@@ -142,6 +144,26 @@ def run_pdf(task: PdfTask) -> Result:
     return result
 
 
+def run_export(task: ExportTask) -> Result:
+    """The one-file dataset (``egov export``), written in place: it replaces only files it wrote
+    itself, each through a temporary file and a rename."""
+    from egov import export
+    from egov.build.hashing import sha256_file
+    from egov.errors import DataError, ParameterError, describe
+
+    result = Result(task.key)
+    t0 = time.monotonic()
+    try:
+        written = export.write(Path(task.out), Path(task.data_dir))
+    except (DataError, ParameterError, OSError) as err:
+        from egov.build.layout import show
+
+        return result.fail(f"the one-file dataset ({show(task.out)}): {describe(err)}")
+    result.written = {str(p): sha256_file(p) for p in written}
+    _timed(result, "export", t0)
+    return result
+
+
 def run_full(task: FullTask) -> Result:
     """One PDF of every section of a language, each section starting on a new page."""
     import nbformat
@@ -182,6 +204,9 @@ def execute(task: ReportTask, out_dir: Path):
     from egov.build.kernels import KernelStartError
     from egov.data import TRACE_ENV
 
+    invalid = _invalid(task)
+    if invalid:
+        return None, invalid
     trace = out_dir / f"{task.stem}.trace"
     trace.unlink(missing_ok=True)
     output = out_dir / f"{task.stem}.ipynb"
@@ -201,6 +226,34 @@ def execute(task: ReportTask, out_dir: Path):
     except KernelStartError as err:
         return None, str(err)
     return nb, None
+
+
+def _invalid(task: ReportTask) -> str | None:
+    """Why papermill cannot run a notebook: it breaks nbformat's schema (naming the cell), or
+    names no kernel when ``--kernel`` gives none; None when it can. The build checked its
+    outline before (:func:`~egov.build.parameters.read_notebook`)."""
+    import warnings
+
+    import nbformat
+
+    from egov.build.parameters import NotebookError, not_a_notebook, read_notebook
+
+    path = Path(task.notebook)
+    try:
+        nb = read_notebook(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nbformat.validate(nb)
+    except NotebookError as err:  # changed since the build read it
+        return str(err).removeprefix(f"{task.label}: ")
+    except nbformat.ValidationError as err:
+        where = list(err.absolute_path)
+        cell = f"cell {where[1] + 1}: " if where[:1] == ["cells"] and len(where) > 1 else ""
+        return not_a_notebook(path, f"{cell}{err.message[:200]}")
+    if not task.kernel and not (nb.get("metadata", {}).get("kernelspec") or {}).get("name"):
+        return not_a_notebook(path, "its metadata names no kernel (\"kernelspec\"); the report notebooks run on "
+                                    "the egov kernel")
+    return None
 
 
 def _describe(err, timeout) -> str:

@@ -156,8 +156,8 @@ def test_the_toutiao_reconstruction_is_named_the_same_way_everywhere():
         assert phrase[lang] in overview and phrase[lang] in media.render("weibo").text
         assert phrase[lang] in media.render("corrections").text
         chart = media.chart("weibo_toutiao")
-        labels = [t.get_text() for ax in chart.fig.axes for t in ax.texts]
-        assert i18n.number(82216, lang, "reconstructed", short=True) in labels
+        legends = [t.get_text() for ax in chart.fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]
+        assert i18n.number(82216, lang, "reconstructed") in legends
     en = Section("05_new_media", "en", "2020-06").render("weibo").text
     assert "kept rising from 2018 to mid-2020" in en and "it is below the 82,937 of December 2019" in en
 

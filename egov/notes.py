@@ -47,7 +47,7 @@ def edition_figures(obs: pd.DataFrame, lang: str, as_of: str) -> Table:
     d = d.assign(_s=d["section"].astype(str).map(sec), _i=d["indicator_id"].map(ind),
                  _o=d["breakdown"].map(order)).sort_values(["_s", "_i", "_o", "period"], kind="stable")
     lab = labels(lang)
-    written, marks = tables.quantities(d, lang)
+    written = tables.quantities(d, lang)
     frame = pd.DataFrame({
         pick(lang, "指标", "indicator"): [indicator_name(i, b, lang) for i, b in zip(d["indicator_id"], d["breakdown"])],
         pick(lang, "板块", "section"): [lab["sections"][s] for s in d["section"]],
@@ -59,7 +59,7 @@ def edition_figures(obs: pd.DataFrame, lang: str, as_of: str) -> Table:
     full = frame.assign(**{frame.columns[2]: list(d["period"]), frame.columns[3]: numbers(d["value"])})
     full.insert(4, pick(lang, "单位", "unit"), [lab["units"][u] for u in d["unit"]])
     return Table(tables.records(frame, lang, group=frame.columns[1], kinds={frame.columns[3]: "number"},
-                                tidy=full, notes=marks), "figures",
+                                tidy=full), "figures",
                  pick(lang, "数据来源：见表内", "Sources: as listed in the table"))
 
 
@@ -135,7 +135,7 @@ def cleaning_table(lang: str) -> Table:
         if not hits:
             continue
         i = clean.find(hits[0])
-        lo, hi = max(0, i - 24), min(len(clean), i + len(hits[0]) + 6)
+        lo, hi = max(0, i - 16), min(len(clean), i + len(hits[0]) + 4)
         rows.append({pick(lang, "印刷有误的数字", "misprinted figure"): pick(lang, "、", ", ").join(hits),
                      pick(lang, "原文（收到时）", "as received"): "…" + _excerpt(line, lo, hi) + "…",
                      pick(lang, "清洗后", "cleaned"): "…" + clean[lo:hi] + "…"})
@@ -159,19 +159,19 @@ def _verdict(r: checks.Result | None, lang: str) -> str:
 
 
 def corrections_table(lang: str) -> Table:
-    """Every corrected value: as printed, as corrected, why (the rule, its id under the name)
-    and the rule's result. The CSV adds the period, unit and the sentence quoted."""
+    """Every corrected value: as corrected, why (the rule, which says how it was printed; its id
+    under the name) and the rule's result. The CSV adds the period, the unit, the figure as
+    printed and the sentence quoted."""
     rows, found = _rows("corrected"), {r.rule_id: r for r in results(lang)}
     rules, lab = data.table("rules").set_index("rule_id"), labels(lang)
     names = [indicator_name(i, b, lang) for i, b in zip(rows["indicator_id"], rows["breakdown"])]
     why = [rules.loc[r, f"description_{lang}"] for r in rows["rule"]]
     verdicts = [_verdict(found.get(r), lang) for r in rows["rule"]]
     indicator, rule = pick(lang, "指标", "indicator"), pick(lang, "规则", "rule")
-    written, marks = tables.quantities(rows, lang)
+    written = tables.quantities(rows, lang)
     shown = pd.DataFrame({
         indicator: [n + pick(lang, "，", ", ") + period(p, lang) for n, p in zip(names, rows["period"])],
         rule: list(rows["rule"]),
-        pick(lang, "原文印作", "printed"): list(rows["printed"]),
         pick(lang, "更正为", "corrected to"): written,
         pick(lang, "依据", "why"): why,
         pick(lang, "检查结果", "check"): verdicts,
@@ -187,7 +187,7 @@ def corrections_table(lang: str) -> Table:
         pick(lang, "检查结果", "check"): verdicts,
         pick(lang, "原文引句", "quote"): list(rows["quote"]),
     })
-    table = tables.records(shown, lang, sub=rule, kinds={shown.columns[3]: "number"}, tidy=full, notes=marks)
+    table = tables.records(shown, lang, sub=rule, kinds={shown.columns[2]: "number"}, tidy=full)
     return Table(table, "corrections", _article_line(lang))
 
 
@@ -198,7 +198,7 @@ def derived_table(lang: str) -> Table:
     names = [indicator_name(i, b, lang) for i, b in zip(rows["indicator_id"], rows["breakdown"])]
     how = [rules.loc[r, f"description_{lang}"] if r in rules.index else "" for r in rows["rule"]]
     indicator, rule, how_name = pick(lang, "指标", "indicator"), pick(lang, "规则", "rule"), pick(lang, "依据", "how")
-    written, marks = tables.quantities(rows, lang)
+    written = tables.quantities(rows, lang)
     shown = pd.DataFrame({
         indicator: names, rule: list(rows["rule"]),
         pick(lang, "时期", "period"): [period(p, lang, short=True) for p in rows["period"]],
@@ -212,7 +212,7 @@ def derived_table(lang: str) -> Table:
         rule: list(rows["rule"]), how_name: how,
         pick(lang, "来源", "source"): [source_name(s, lang) for s in rows["source_id"]],
     })
-    table = tables.records(shown, lang, sub=rule, kinds={shown.columns[3]: "number"}, tidy=full, notes=marks)
+    table = tables.records(shown, lang, sub=rule, kinds={shown.columns[3]: "number"}, tidy=full)
     return Table(table, "derived", pick(lang, "数据来源：见表内", "Sources: as listed in the table"))
 
 

@@ -179,17 +179,12 @@ def _marked(text: str, qualifier) -> str:
     return before + text + after
 
 
-def quantities(rows: pd.DataFrame, lang: str) -> tuple[list[str], tuple[str, ...]]:
-    """Observations of different indicators, one a row, for one column: each value with its
-    own decimals, its qualifier's mark and its unit (82,216† accounts, 66.39%, 1,700个), and
-    the notes on the marks used."""
-    cells = []
-    for v, u, q in zip(rows["value"], rows["unit"], rows["qualifier"]):
-        n, word = _marked(figure(v, decimals([v]), lang), q), i18n.unit_word(u, lang)
-        if float(v) == 1 and lang == "en" and word.endswith("s"):
-            word = word[:-1]
-        cells.append(n + word if lang == "zh" or word == "%" else f"{n} {word}".rstrip())
-    return cells, _notes(rows["qualifier"], lang)
+def quantities(rows: pd.DataFrame, lang: str) -> list[str]:
+    """Observations of different indicators, one a row, for one column: each value with its own
+    decimals, its unit and its qualifier in the words the text uses (about 34,692 sections,
+    82,216 accounts (unverified reconstruction), 1,700个)."""
+    return [i18n.quantity(v, u, lang, q if isinstance(q, str) else None, written=figure(v, decimals([v]), lang))
+            for v, u, q in zip(rows["value"], rows["unit"], rows["qualifier"])]
 
 
 def _notes(qualifiers, lang: str) -> tuple[str, ...]:

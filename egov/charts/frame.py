@@ -150,11 +150,13 @@ def chart(chart_id: str, fig: Figure, lang: str, say: Captions, rows: pd.DataFra
 #: A number as a chart writes it: 14,467 / 0.7948 / +0.0149 / 1.26亿 / 360多万 / 126 million.
 _WRITTEN = re.compile(r"(?<![\d.])([-−+]?)(\d[\d,]*(?:\.\d+)?)多?\s?(亿|万|billion|million)?")
 _SCALES = {"亿": 1e8, "万": 1e4, "billion": 1e9, "million": 1e6}
+#: A tick of a value axis (it writes no value: 8,000 / 0.8万 / 20%) or a bare year.
+_TICK = re.compile(r"\s*[-−+]?[\d,.]*\s?(亿|万|billion|million)?%?\s*")
 
 
 def written(fig: Figure, values) -> bool:
-    """Whether every value is written on the chart itself (its labels, not its axes' ticks, its
-    title or source), to the precision the label shows (1.26亿 writes 126,000,000; 14.08万
+    """Whether every value is written on the chart itself (its labels and category names, not
+    the numbers of its axes' ticks, its title or source), to the precision the label shows (1.26亿 writes 126,000,000; 14.08万
     writes 140,837). Where one is not, the report prints the chart's values table.
 
     >>> fig, ax = figure()
@@ -164,7 +166,8 @@ def written(fig: Figure, values) -> bool:
     """
     said = []
     for ax in fig.axes:
-        for t in ax.texts:
+        names = [t for t in ax.get_xticklabels() + ax.get_yticklabels() if not _TICK.fullmatch(t.get_text())]
+        for t in ax.texts + names:  # labels, and category names that carry a value ('China(45)')
             for sign, digits, scale in _WRITTEN.findall(t.get_text()):
                 places = len(digits.split(".")[1]) if "." in digits else 0
                 size = _SCALES.get(scale, 1)

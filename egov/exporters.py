@@ -1,9 +1,11 @@
 """nbconvert exporters for the egov reports: ``--to egov_html`` and ``--to egov_pdf``.
 
 Both use the ``egov`` template shipped in ``egov/templates/egov`` (also installed as
-``share/jupyter/nbconvert/templates/egov``, so ``jupyter nbconvert --to html --template egov``
-gives the same page). The PDF is the same HTML laid out by WeasyPrint, because nbconvert's
-LaTeX route drops Chinese characters and its webpdf route needs a downloaded browser.
+``share/jupyter/nbconvert/templates/egov``): ``jupyter nbconvert --to egov_html`` on an executed
+report in its folder gives the build's page; ``--to html --template egov`` the same page
+without what the egov exporter adds (the navigation, the footer's edition and citation). The
+PDF is the same HTML laid out by WeasyPrint, because nbconvert's LaTeX route drops Chinese
+characters and its webpdf route needs a downloaded browser.
 
 PDFs are reproducible: no creation date is written unless the HTML names one, the file
 identifier is derived from the HTML, and fonts come from the system (``fonts-noto-cjk``).
@@ -26,6 +28,14 @@ def report_lang(nb) -> str:
     """The language of an executed notebook: ``metadata.egov.lang``, else papermill's ``lang``."""
     md = nb.get("metadata", {})
     return md.get("egov", {}).get("lang") or md.get("papermill", {}).get("parameters", {}).get("lang") or ""
+
+
+def sections(folder) -> list[str]:
+    """The stems of the report notebooks in ``folder`` (the notebook's own: the notebooks folder
+    in a build, ``reports/<lang>/`` for an executed copy), in order, as ``egov build`` finds them."""
+    from egov.build.layout import discover
+
+    return [p.stem for p in discover(Path(folder))] if folder and Path(folder).is_dir() else []
 
 
 def page_context(nb, lang: str, stem: str, sections: list[str] | None) -> dict:
@@ -87,8 +97,8 @@ class EgovHTMLExporter(HTMLExporter):
             self.language_code = lang
         resources = dict(resources or {})
         resources["egov_show_code"] = bool(self.show_code)
-        resources["egov_page"] = page_context(nb, lang, resources.get("metadata", {}).get("name", ""),
-                                              resources.get("egov_sections"))
+        meta = resources.get("metadata") or {}
+        resources["egov_page"] = page_context(nb, lang, meta.get("name", ""), sections(meta.get("path")))
         return super().from_notebook_node(nb, resources, **kw)
 
 

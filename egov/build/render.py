@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from itertools import accumulate
 from pathlib import Path
 
-from egov.build.layout import PAGES_DIR, discover
+from egov.build.layout import PAGES_DIR
 
 _EXPORTERS: dict[bool, object] = {}
 
@@ -29,11 +29,9 @@ def exporter(show_code: bool):
 
 
 def page(nb, stem: str, folder: str, show_code: bool) -> str:
-    """The HTML page of an executed notebook; ``folder`` holds the report notebooks, whose
-    stems (in order) the page links as its neighbours."""
-    sections = [p.stem for p in discover(Path(folder))] if Path(folder).is_dir() else []
-    text, _ = exporter(show_code).from_notebook_node(
-        nb, resources={"metadata": {"name": stem, "path": folder}, "egov_sections": sections})
+    """The HTML page of an executed notebook (``folder``: its notebook's, whose notebooks are
+    the sections the page links to, :func:`egov.exporters.page_context`)."""
+    text, _ = exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": stem, "path": folder}})
     return text
 
 

@@ -1,8 +1,13 @@
 """What a notebook shows besides text: a finished chart (:class:`Chart`) or, in its place,
-:class:`NoData`; the chart as PNG followed by its values table, whose display metadata
-(``{"egov": {"csv", "filename", "source"}}``) the report template turns into a CSV download
-and a source caption. The PNG carries the chart's alt text (its ``text/plain`` form and its
-metadata ``{"image/png": {"alt"}, "egov": {"alt", "chart"}}``) for the report's ``<figure>``.
+:class:`NoData`; the chart as PNG followed by its values table (a reader's
+:class:`egov.tables.Table`).
+
+The report template reads their display metadata. The PNG carries the chart's alt text (its
+``text/plain`` form and its metadata ``{"image/png": {"alt"}, "egov": {"alt", "chart"}}``) for
+the ``<img alt>`` of the report's ``<figure>``; a table carries ``{"egov": {"csv", "filename",
+"source", "print"}}`` (and ``"chart"`` under a chart): its tidy data as a CSV download, its
+source line, and whether the PDF prints it. Under a chart the table sits in the figure's caption,
+behind "Show data"; the PDF prints it only where the chart leaves a value unwritten.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from matplotlib.figure import Figure
 
-from egov import markup, text
+from egov import tables, text
 from egov.theme import DISPLAY_WIDTH, DPI
 
 
@@ -23,8 +28,9 @@ class Chart:
     """A finished chart and what it shows.
 
     ``data`` holds the plotted observations in the data's own terms (indicator_id, breakdown,
-    period, value) for tests and audits; ``table`` is the reader's version of it; ``alt`` says
-    what the chart shows, with its key numbers, in the chart's language.
+    period, value) for tests and audits; ``table`` is the reader's version of it (its ``tidy``
+    frame the CSV download); ``alt`` says what the chart shows, with its key numbers, in the
+    chart's language; ``labelled``: every value plotted is written on the chart.
     """
 
     chart_id: str
@@ -32,9 +38,10 @@ class Chart:
     title: str
     subtitle: str
     source: str
-    table: pd.DataFrame
+    table: tables.Table = field(repr=False)
     data: pd.DataFrame = field(repr=False)
     alt: str = ""
+    labelled: bool = False
 
     def png(self) -> bytes:
         return to_png(self.fig)
@@ -58,11 +65,7 @@ def to_png(fig: Figure) -> bytes:
 
 
 def show(chart: Chart | NoData, notebook: str, lang: str | None = None) -> None:
-    """Display a chart as PNG and then its values table (or, for :class:`NoData`, the sentence).
-
-    The table's display metadata ``{"egov": {"csv", "filename", "source"}}`` is what the build
-    turns into a CSV download link and a source caption.
-    """
+    """Display a chart as PNG and then its values table (or, for :class:`NoData`, the sentence)."""
     from IPython.display import display
 
     if isinstance(chart, NoData):
@@ -72,19 +75,18 @@ def show(chart: Chart | NoData, notebook: str, lang: str | None = None) -> None:
     display({"image/png": png, "text/plain": chart.alt}, raw=True,
             metadata={"image/png": {"width": DISPLAY_WIDTH, "alt": chart.alt},
                       "egov": {"alt": chart.alt, "chart": chart.chart_id}})
-    show_table(chart.table, notebook, chart.chart_id, chart.source, lang)
+    show_table(chart.table, notebook, chart.chart_id, chart.source, lang, chart=chart.chart_id,
+               printed=not chart.labelled)
 
 
-def show_table(table: pd.DataFrame, notebook: str, table_id: str, source: str, lang: str | None = None) -> None:
-    """Display a table with the metadata the build turns into a CSV download and a caption; in
-    a report in ``lang``, text in the other language is marked with its own (:func:`markup.lang_spans`)."""
+def show_table(table: tables.Table, notebook: str, table_id: str, source: str, lang: str | None = None,
+               chart: str | None = None, printed: bool = True) -> None:
+    """Display a reader's table with the metadata the report turns into a CSV download (file
+    ``<notebook>_<table_id>.csv``) and a source line; ``chart`` names the chart it belongs to,
+    ``printed`` says whether the PDF shows it."""
     from IPython.display import display
 
-    shown = table.loc[:, [c for c in table.columns if not (table[c].astype(str) == "").all()]]
-    html = shown.to_html(index=False, border=0, classes="dataframe", na_rep="")
-    display({"text/plain": shown.to_string(index=False),
-             "text/html": markup.lang_spans(html, lang) if lang else html},
-            raw=True, metadata={"egov": {"csv": table.to_csv(index=False),
-                                         "filename": f"{notebook}_{table_id}.csv", "source": source}})
-
+    meta = {"csv": table.csv(), "filename": f"{notebook}_{table_id}.csv", "source": source, "print": printed}
+    display({"text/plain": table.text(), "text/html": table.html(lang)}, raw=True,
+            metadata={"egov": {**meta, **({"chart": chart} if chart else {})}})
 

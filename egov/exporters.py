@@ -1,9 +1,11 @@
 """nbconvert exporters for the egov reports: ``--to egov_html`` and ``--to egov_pdf``.
 
 Both use the ``egov`` template shipped in ``egov/templates/egov`` (also installed as
-``share/jupyter/nbconvert/templates/egov``, so ``jupyter nbconvert --to html --template egov``
-gives the same page). The PDF is the same HTML laid out by WeasyPrint, because nbconvert's
-LaTeX route drops Chinese characters and its webpdf route needs a downloaded browser.
+``share/jupyter/nbconvert/templates/egov``): ``jupyter nbconvert --to egov_html`` on an executed
+report in its folder gives the build's page; ``--to html --template egov`` the same page
+without what the egov exporter adds (the navigation, the footer's edition and citation). The
+PDF is the same HTML laid out by WeasyPrint, because nbconvert's LaTeX route drops Chinese
+characters and its webpdf route needs a downloaded browser.
 
 PDFs are reproducible: no creation date is written unless the HTML names one, the file
 identifier is derived from the HTML, and fonts come from the system (``fonts-noto-cjk``).
@@ -35,6 +37,46 @@ def report_lang(nb) -> str:
     return md.get("egov", {}).get("lang") or md.get("papermill", {}).get("parameters", {}).get("lang") or ""
 
 
+def sections(folder) -> list[str]:
+    """The stems of the report notebooks in ``folder`` (the notebook's own: the notebooks folder
+    in a build, ``reports/<lang>/`` for an executed copy), in order, as ``egov build`` finds them."""
+    from egov.build.layout import discover
+
+    return [p.stem for p in discover(Path(folder))] if folder and Path(folder).is_dir() else []
+
+
+def page_context(nb, lang: str, stem: str, sections: list[str] | None) -> dict:
+    """What a report page says around its cells: its edition (papermill's ``as_of``, else the
+    one its title's output records, :meth:`egov.section.Section.show`, in words)
+    and, when it is one of ``sections`` (the report's notebook stems, in order), the links to
+    the index, to the same section in the other language, to the sections before and after it
+    and to the data notes. Links are relative (``reports/<lang>/<stem>.html`` beside each other,
+    the index one folder up), so the reports folder can be moved or served anywhere.
+
+    >>> page_context({}, "en", "01_b", ["00_a", "01_b", "07_data_notes"])["nav"]
+    {'index': '../index.en.html', 'other': '../zh/01_b.html', 'prev': '00_a.html', 'next': '07_data_notes.html', 'notes': '07_data_notes.html'}
+    """
+    from egov import citation, i18n, periods
+    from egov.build.layout import INDEX_PAGES
+
+    as_of = nb.get("metadata", {}).get("papermill", {}).get("parameters", {}).get("as_of") or next(
+        (o.get("metadata", {}).get("egov_narrative", {}).get("edition") for c in nb.get("cells", [])
+         for o in c.get("outputs", []) if o.get("metadata", {}).get("egov_narrative", {}).get("edition")), None)
+    edition = i18n.period(as_of, lang) if isinstance(as_of, str) and periods.MONTH.fullmatch(as_of) else None
+    if lang not in i18n.LANGS:
+        return {"edition": edition, "citation": citation.text("en"), "nav": None}
+    if not sections or stem not in sections:
+        return {"edition": edition, "citation": citation.text(lang), "nav": None}
+    k = sections.index(stem)
+    other = i18n.LANGS[1 - i18n.LANGS.index(lang)]
+    notes = next((s for s in sections if s.endswith("data_notes")), None)
+    return {"edition": edition, "citation": citation.text(lang), "nav": {
+        "index": f"../{INDEX_PAGES[lang]}", "other": f"../{other}/{stem}.html",
+        "prev": f"{sections[k - 1]}.html" if k > 0 else None,
+        "next": f"{sections[k + 1]}.html" if k + 1 < len(sections) else None,
+        "notes": f"{notes}.html" if notes and notes != stem else None}}
+
+
 class EgovHTMLExporter(HTMLExporter):
     """One self-contained HTML page per report, offline (see the template's docstring)."""
 
@@ -63,6 +105,8 @@ class EgovHTMLExporter(HTMLExporter):
             self.language_code = lang
         resources = dict(resources or {})
         resources["egov_show_code"] = bool(self.show_code)
+        meta = resources.get("metadata") or {}
+        resources["egov_page"] = page_context(nb, lang, meta.get("name", ""), sections(meta.get("path")))
         return super().from_notebook_node(nb, resources, **kw)
 
 

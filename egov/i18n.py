@@ -126,9 +126,11 @@ def _short(value: float, lang: str) -> tuple[str, str]:
 RECONSTRUCTED = {"zh": "推断值，未经核实", "en": "unverified reconstruction"}
 
 
-def number(value: float, lang: str, qualifier: str | None = None, short: bool = False) -> str:
+def number(value: float, lang: str, qualifier: str | None = None, short: bool = False,
+           written: str | None = None) -> str:
     """A number as a reader writes it: 1.26亿 / 126 million; 360多万 / more than 3.6 million;
-    a reconstruction says so.
+    a reconstruction says so. ``written``: the digits as a table writes them (14,467), to use
+    instead of the scaled ones.
 
     >>> number(14467, "en"), number(14467, "zh"), number(0.7948, "en"), number(1000, "zh", "at_least")
     ('14,467', '14467', '0.7948', '1000多')
@@ -138,7 +140,7 @@ def number(value: float, lang: str, qualifier: str | None = None, short: bool = 
     ('82,216 (unverified reconstruction)', '82216（推断值，未经核实）')
     """
     check_lang(lang)
-    n, suffix = (_short if short else _scaled)(value, lang)
+    n, suffix = (written, "") if written is not None else (_short if short else _scaled)(value, lang)
     q = qualifier if isinstance(qualifier, str) else None
     if q == "reconstructed":
         return n + suffix + paren(RECONSTRUCTED[lang], lang)
@@ -355,8 +357,9 @@ def unit_word(unit: str, lang: str) -> str:
     return str(u["name_en"])
 
 
-def quantity(value: float, unit: str, lang: str, qualifier: str | None = None) -> str:
-    """A value with its unit: 1.26亿人 / 126 million persons, 第45位 / 45th, 66.39%.
+def quantity(value: float, unit: str, lang: str, qualifier: str | None = None, written: str | None = None) -> str:
+    """A value with its unit: 1.26亿人 / 126 million persons, 第45位 / 45th, 66.39%
+    (``written``: the digits as a table writes them, see :func:`number`).
 
     >>> quantity(45, "rank", "zh"), quantity(45, "rank", "en"), quantity(66.39, "percent", "en")
     ('第45位', '45th', '66.39%')
@@ -370,8 +373,8 @@ def quantity(value: float, unit: str, lang: str, qualifier: str | None = None) -
     if kind == "rank":
         return rank(value, lang)
     if qualifier == "reconstructed":  # the unit stays with its number: 82,216 accounts (…)
-        return quantity(value, unit, lang) + paren(RECONSTRUCTED[lang], lang)
-    n = number(value, lang, qualifier)
+        return quantity(value, unit, lang, written=written) + paren(RECONSTRUCTED[lang], lang)
+    n = number(value, lang, qualifier, written=written)
     word = unit_word(unit, lang)
     if kind in ("share", "growth", "index"):
         return n + word

@@ -105,8 +105,9 @@ def html_links(value) -> str:
 #: A stretch of Chinese: from a Chinese character to the last one before a Latin letter or a tag
 #: (digits, spaces and punctuation between them belong to it: 截至2020年6月，共有政府网站14467个).
 _ZH_RUN = re.compile(rf"{CJK.pattern}(?:[^<>&A-Za-z]*{CJK.pattern})?")
-#: A stretch of English prose: Latin words with a space between them, outside a tag.
-_EN_RUN = re.compile(r"(?<![\w/.:@-])[A-Za-z][\w'’.,:;()/-]*(?: [\w'’.,:;()/-]+)+(?=[^>]*(?:<|$))")
+#: A stretch of English prose: Latin words with a space between them, outside a tag; a
+#: character reference (``China&#x27;s``) is part of a word, never split.
+_EN_RUN = re.compile(r"(?<![\w/.:@&#-])[A-Za-z](?:[\w'’.,:;()/-]|&#?\w+;)*(?: (?:[\w'’.,:;()/-]|&#?\w+;)+)+(?=[^>]*(?:<|$))")
 
 
 def lang_spans(escaped: str, lang: str) -> str:
@@ -120,6 +121,8 @@ def lang_spans(escaped: str, lang: str) -> str:
     '<td>printed as <span lang="zh">截至2020年6月,共有政府网站901个</span></td>'
     >>> lang_spans("<td>联合国数据（UN E-Government Survey data）、CNNIC</td>", "zh")
     '<td>联合国数据（<span lang="en">UN E-Government Survey data</span>）、CNNIC</td>'
+    >>> lang_spans(html("图解（China's plan to enhance）"), "zh")
+    '图解（<span lang="en">China&#x27;s plan to enhance</span>）'
     """
     if lang == "en":
         return _ZH_RUN.sub(lambda m: f'<span lang="zh">{m[0]}</span>', escaped)

@@ -155,13 +155,14 @@ class Section:
         found = [self.chart(c) for c in ((chart,) if isinstance(chart, str) else chart)]
         shown = [c for c in found if isinstance(c, display.Chart)]
         body = r.text or (r.heading if shown or grid else "")  # a chart keeps its part's heading
+        meta = {"block": block, "figures": r.figures, "claims": r.claims}
         if block == "title":
             body = "\n\n".join(x for x in (body, self.notice()) if x)
+            meta["edition"] = self.as_of  # the report's footer names it
         if body and box:
             body = gallery.box(body, block, self.as_of)
         if body:
-            text.markdown(body, metadata={"egov_narrative": {"block": block, "figures": r.figures,
-                                                             "claims": r.claims}})
+            text.markdown(body, metadata={"egov_narrative": meta})
         if grid:
             gallery.show_grid(gallery.cards(self), self.lang)
         for c in shown:
@@ -169,7 +170,7 @@ class Section:
         for table_id in (table,) if isinstance(table, str) else table:
             t = (notes.edition_figures(self.obs, self.lang, self.as_of) if table_id == "figures"
                  else notes.TABLES[table_id](self.lang))
-            display.show_table(t.frame, self.notebook, t.table_id, t.source, self.lang)
+            display.show_table(t.table, self.notebook, t.table_id, t.source, self.lang, printed=t.printed)
 
 
 __all__ = ["Section", "MissingFigure"]

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from egov import i18n
-from egov.tables import numbers
+from egov import tables
+from egov.credits import source_name
 
 #: Peers compared with China beside each survey's top five (computed from the data).
 DEFAULT_PEERS = ["USA", "JPN", "KOR", "RUS", "IND", "BRA"]
@@ -58,14 +59,40 @@ def long_rows(d: pd.DataFrame, cols) -> pd.DataFrame:
     return out[["indicator_id", "breakdown", "period", "value"]].dropna(subset=["value"])
 
 
-def table(d: pd.DataFrame, cols, lang: str) -> pd.DataFrame:
-    """The reader's table of UN rows: country, ISO3, year and the indices."""
-    out = pd.DataFrame({i18n.pick(lang, "国家", "country"): [i18n.country_name(i, lang) for i in d["iso3"]],
-                        "ISO3": list(d["iso3"].astype(str)),
-                        i18n.pick(lang, "年份", "year"): list(d["year"].astype(int))})
-    for c in cols:
-        out[index_name(c, lang)] = numbers(d[c]) if c == "rank" else pd.Series(list(d[c]), dtype="Float64")
-    return out
+def table(d: pd.DataFrame, cols, lang: str) -> tables.Table:
+    """The reader's table of UN rows: a country a row; one index: the surveys as columns
+    (the index heads the row headers); several: the indices as columns (the survey year heads
+    the row headers). The CSV is the rows in the long form (:func:`tidy`)."""
+    long = long_rows(d, cols)
+    country = i18n.pick(lang, "国家", "Country")
+    if len(cols) == 1:
+        frame = d.pivot(index="iso3", columns="year", values=cols[0]).reindex(list(dict.fromkeys(d["iso3"])))
+        frame.columns = [str(y) for y in frame.columns]
+        stub = index_name(cols[0], lang)
+        stub = stub[:1].upper() + stub[1:]
+    else:
+        frame = d.set_index("iso3")[list(cols)]
+        frame.columns = [index_name(c, lang) for c in cols]
+        years = sorted({int(y) for y in d["year"]})
+        stub = country + (i18n.paren(i18n.period(str(years[0]), lang), lang) if len(years) == 1 else "")
+    frame = frame.reset_index()
+    frame["iso3"] = [i18n.country_name(i, lang) for i in frame["iso3"]]
+    return tables.records(frame.rename(columns={"iso3": stub}).convert_dtypes(), lang, tidy=tidy(long, lang))
+
+
+def tidy(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """UN rows in the long form of :func:`egov.tables.tidy` (indicator: the index; breakdown:
+    the country; period: the survey year), so every chart's CSV has the same columns."""
+    n = len(rows)
+    return pd.DataFrame({
+        **tables.tidy_columns(lang, [index_name(c, lang) for c in rows["indicator_id"]],
+                               [i18n.country_name(i, lang) for i in rows["breakdown"]], rows["period"], rows["value"]),
+        i18n.pick(lang, "单位", "unit"): [i18n.pick(lang, "位", "rank") if c == "rank" else i18n.pick(lang, "指数", "index")
+                                        for c in rows["indicator_id"]],
+        i18n.pick(lang, "限定", "qualifier"): [""] * n,
+        i18n.pick(lang, "状态", "status"): [i18n.status("reported", lang)] * n,
+        i18n.pick(lang, "来源", "source"): [source_name("un_egov_data", lang)] * n,
+    })
 
 
 def top_countries(egdi: pd.DataFrame, year: int, n: int = 5) -> list[str]:

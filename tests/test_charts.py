@@ -118,7 +118,8 @@ def test_chart_has_title_period_unit_and_source(chart_id, lang, sections, egdi):
 def test_lang_switches_every_label(sections, egdi):
     for chart_id in charts.CHARTS:
         zh, en = (make(chart_id, lang, sections, egdi) for lang in LANGS)
-        assert zh.title != en.title and zh.source != en.source and list(zh.table.columns) != list(en.table.columns)
+        assert zh.title != en.title and zh.source != en.source and zh.table.head != en.table.head
+        assert list(zh.table.tidy.columns) != list(en.table.tidy.columns)
         plt.close(zh.fig)
         plt.close(en.fig)
 
@@ -181,9 +182,12 @@ def test_bars_are_exactly_the_data(sections):
 
 def test_table_beside_the_chart_holds_its_values(sections):
     chart = charts.CHARTS["platform_reach"].fn(sections["platform"], "en")
-    assert list(chart.table["value"]) == [126000000, 1002000000, 5891000000]
-    assert set(chart.table["period"]) == {"2020-06"}
-    assert chart.table["source"].iloc[0] == "Qianzhan Industry Research Institute (2020)"
+    tidy = chart.table.tidy  # the CSV: every value as it is, one a row
+    assert list(tidy["value"]) == [126000000, 1002000000, 5891000000]
+    assert set(tidy["period"]) == {"2020-06"}
+    assert tidy["source"].iloc[0] == "Qianzhan Industry Research Institute (2020)"
+    assert chart.table.head[1:] == ("Jun 2020",)  # the reader's table: a period a column
+    assert [r.cells for r in chart.table.rows] == [("126,000,000",), ("1,002,000,000",), ("5,891,000,000",)]
 
 
 #: Series a chart's alt text leaves out, and why: the parts of the total drawn at a coarser
@@ -249,9 +253,9 @@ def test_comparison_set_computes_the_top_five(egdi):
 
 def test_egdi_gain_adds_up(egdi):
     chart = charts.CHARTS["egdi_gain"].fn(egdi, "en")
-    t = chart.table.set_index("index")
-    parts = t["contribution to EGDI"].iloc[1:].astype(float).sum()
-    assert parts == pytest.approx(float(t["contribution to EGDI"].iloc[0]), abs=1e-4)
+    col = chart.table.head.index("contribution to EGDI") - 1
+    shown = [float(r.cells[col]) for r in chart.table.rows]
+    assert sum(shown[1:]) == pytest.approx(shown[0], abs=2e-4)
     assert "telecommunication infrastructure" in chart.title
 
 
@@ -271,7 +275,7 @@ def test_show_displays_png_then_the_table_with_metadata(monkeypatch, sections):
     assert png_kw["metadata"]["image/png"]["alt"] == alt == png_kw["metadata"]["egov"]["alt"]
     assert "image/svg+xml" not in png_args[0]
     meta = tbl_kw["metadata"]["egov"]
-    assert meta["filename"] == "03_sharing_ecert.csv"
+    assert meta["filename"] == "03_sharing_ecert.csv" and meta["chart"] == "ecert" and meta["print"] is False
     assert meta["source"] == "Source: Qianzhan Industry Research Institute (2020)"
     assert meta["csv"].splitlines()[0].startswith("indicator,breakdown,period,value")
     shown.clear()

@@ -60,7 +60,7 @@ LABELS = {
 MARKERS = ("emph", "tick", "gone", "why", "bold1", "ital", "Research", "code1")
 #: What every page is checked for, in the browser.
 INSPECT = """() => ({
-  links: Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href') || ''),
+  links: Array.from(document.querySelectorAll('main a')).map(a => a.getAttribute('href') || ''),  // the page's own navigation and footer are the template's
   images: Array.from(document.images).map(i => [i.getAttribute('src').slice(0, 30), i.complete && i.naturalWidth > 0]),
   charts: document.querySelectorAll('.egov-chart img').length,
   marked: Array.from(document.querySelectorAll('em, strong, i, b, del, s, code, table:not(.dataframe), blockquote, dl, input, math'))

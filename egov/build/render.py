@@ -1,4 +1,5 @@
-"""Rendering: an executed notebook → its HTML page → its PDF; every section → the full report.
+"""Rendering: an executed notebook → its HTML page → its PDF, and its charts' data as one CSV;
+every section → the full report.
 
 The page comes from the ``egov`` nbconvert template (:mod:`egov.exporters`), the PDF from
 WeasyPrint. The full report is the Jinja template ``templates/build/full_report.html.j2``
@@ -35,9 +36,40 @@ def exporter(show_code: bool):
 
 
 def page(nb, stem: str, folder: str, show_code: bool) -> str:
-    """The HTML page of an executed notebook."""
+    """The HTML page of an executed notebook (``folder``: its notebook's, whose notebooks are
+    the sections the page links to, :func:`egov.exporters.page_context`)."""
     text, _ = exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": stem, "path": folder}})
     return text
+
+
+def charts_csv(nb) -> str | None:
+    """Every chart's data in an executed notebook as one CSV (None if it has no chart): the
+    tidy rows of each chart's table (the ``csv`` of its output's metadata, see
+    :mod:`egov.display`), after a first column naming the chart. The build writes it beside the
+    executed notebook (``reports/<lang>/<stem>.csv``), so an analyst who opens the notebook in
+    JupyterLab finds its charts' data beside it."""
+    import csv
+    import io
+
+    head, rows = None, []
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get("egov") or {}
+            if not (meta.get("chart") and isinstance(meta.get("csv"), str)):
+                continue
+            found = list(csv.reader(io.StringIO(meta["csv"])))
+            if not found:
+                continue
+            head = head or found[0]
+            rows += [dict(zip(found[0], r), chart=meta["chart"]) for r in found[1:]]
+    if head is None:
+        return None
+    buf = io.StringIO()
+    fields = ["chart", *head, *dict.fromkeys(k for r in rows for k in r if k not in head and k != "chart")]
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
 
 
 def pdf(text: str, base_url: str | None = None) -> bytes:

@@ -112,6 +112,7 @@ def run_report(task: ReportTask) -> Result:
         _data_read(task, out_dir / f"{task.stem}.trace", result)
         result.outputs["ipynb"] = str(out_dir / f"{task.stem}.ipynb")
         nbformat.write(nb, result.outputs["ipynb"])
+        _charts_csv(nb, out_dir / f"{task.stem}.csv", result)
     else:
         nb = nbformat.read(task.executed, as_version=4)
     if task.formats:
@@ -128,6 +129,14 @@ def run_report(task: ReportTask) -> Result:
             result.outputs["html"] = result.page
         _timed(result, "html", t0)
     return result
+
+
+def _charts_csv(nb, path: Path, result: Result) -> None:
+    """Its charts' data beside the executed notebook, for JupyterLab (:func:`render.charts_csv`)."""
+    text = render.charts_csv(nb)
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+        result.outputs["csv"] = str(path)
 
 
 def run_pdf(task: PdfTask) -> Result:

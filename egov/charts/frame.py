@@ -17,12 +17,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter
 
-from egov import data, i18n, periods, theme
+from egov import data, i18n, periods, tables, theme
 from egov.credits import source_line
 from egov.display import Chart, NoData
 from egov.facts import Period
 from egov.narrative import Text
-from egov.tables import obs_table
 from egov.theme import FIG_HEIGHT, FIG_WIDTH, INK, SUBTLE
 
 _TOKENS = re.compile(r"[A-Za-z0-9.,'’%()\-/&:+]+|\s|.")
@@ -127,11 +126,13 @@ def _frame(fig: Figure, title: str, subtitle: str, source: str) -> None:
 
 
 def chart(chart_id: str, fig: Figure, lang: str, say: Captions, rows: pd.DataFrame,
-          table: pd.DataFrame | None = None, sources=None, alt_rows: pd.DataFrame | None = None,
+          table: tables.Table | None = None, sources=None, alt_rows: pd.DataFrame | None = None,
           **values) -> Chart:
     """The finished chart: title and subtitle from the template (given ``first`` and ``last``,
     the span of the periods plotted, unless the chart says otherwise), source line from the rows,
-    alt text from the rows drawn (``alt_rows``: only the key ones, when the chart draws many)."""
+    alt text from the rows drawn (``alt_rows``: only the key ones, when the chart draws many),
+    the reader's table of the rows (unless the chart gives its own) and whether every value
+    plotted is written on the chart."""
     if "period" in rows and len(rows):
         span = sorted(map(str, rows["period"]), key=periods.key)
         values = {"first": Period(span[0]), "last": Period(span[-1]), **values}
@@ -141,8 +142,39 @@ def chart(chart_id: str, fig: Figure, lang: str, say: Captions, rows: pd.DataFra
     plotted = rows[["indicator_id", "breakdown", "period", "value"]].reset_index(drop=True) \
         if "indicator_id" in rows else rows.reset_index(drop=True)
     return Chart(chart_id, fig, title, subtitle, source,
-                 obs_table(rows, lang) if table is None else table, plotted,
-                 alt_text(title, rows if alt_rows is None else alt_rows, lang, say.as_of))
+                 tables.observations(rows, lang) if table is None else table, plotted,
+                 alt_text(title, rows if alt_rows is None else alt_rows, lang, say.as_of),
+                 labelled=written(fig, plotted["value"]))
+
+
+#: A number as a chart writes it: 14,467 / 0.7948 / +0.0149 / 1.26亿 / 360多万 / 126 million.
+_WRITTEN = re.compile(r"(?<![\d.])([-−+]?)(\d[\d,]*(?:\.\d+)?)多?\s?(亿|万|billion|million)?")
+_SCALES = {"亿": 1e8, "万": 1e4, "billion": 1e9, "million": 1e6}
+#: A tick of a value axis (it writes no value: 8,000 / 0.8万 / 20%) or a bare year.
+_TICK = re.compile(r"\s*[-−+]?[\d,.]*\s?(亿|万|billion|million)?%?\s*")
+
+
+def written(fig: Figure, values) -> bool:
+    """Whether every value is written on the chart itself (its labels and category names, not
+    the numbers of its axes' ticks, its title or source), to the precision the label shows (1.26亿 writes 126,000,000; 14.08万
+    writes 140,837). Where one is not, the report prints the chart's values table.
+
+    >>> fig, ax = figure()
+    >>> _ = ax.text(0, 0, "1.26亿"), ax.text(0, 1, "82,216 (unverified reconstruction)")
+    >>> written(fig, [126000000, 82216]), written(fig, [126000000, 5891000000])
+    (True, False)
+    """
+    said = []
+    for ax in fig.axes:
+        names = [t for t in ax.get_xticklabels() + ax.get_yticklabels() if not _TICK.fullmatch(t.get_text())]
+        for t in ax.texts + names:  # labels, and category names that carry a value ('China(45)')
+            for sign, digits, scale in _WRITTEN.findall(t.get_text()):
+                places = len(digits.split(".")[1]) if "." in digits else 0
+                size = _SCALES.get(scale, 1)
+                n = float(digits.replace(",", "")) * size * (-1 if sign in "-−" and sign else 1)
+                said.append((n, 0.5 * 10 ** -places * size))
+    return all(any(abs(float(v) - n) <= tol + 1e-9 * abs(float(v)) for n, tol in said)
+               for v in values if not pd.isna(v))
 
 
 #: The UN table's indices, read in the alt text like an observation's indicator.

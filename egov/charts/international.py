@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from egov import i18n, un
+from egov import i18n, tables, un
 from egov.charts import register, time
 from egov.charts.frame import Captions, chart, cut_axis, figure, paint
 from egov.display import Chart, NoData
@@ -129,5 +129,6 @@ def egdi_gain(egdi: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06", iso3
     })
     d = egdi[(egdi["iso3"] == iso3) & egdi["year"].isin([prev, year])]
     rows = un.long_rows(d, cols)
-    return chart("egdi_gain", fig, lang, say, rows, table=table, sources=["un_egov_data"],
+    return chart("egdi_gain", fig, lang, say, rows, table=tables.records(table, lang, tidy=un.tidy(rows, lang)),
+                 sources=["un_egov_data"],
                  split=split, country=iso3, prev=str(prev), year=str(year))

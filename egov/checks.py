@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from egov import data, refs
+from egov import data, i18n, refs
 from egov.i18n import pick
 from egov.schema import UNSIGNED_NUMBER, parse_number
 from egov.source import DATA_DIR
@@ -39,12 +39,14 @@ class ExpressionError(ValueError):
 
 @dataclass(frozen=True)
 class Result:
-    """One rule's outcome, with the numbers that decided it."""
+    """One rule's outcome: ``detail`` gives the numbers that decided it as an analyst reads
+    them (``egov check``), ``said`` the same in the reader's words and language (reports)."""
 
     rule_id: str
     description: str
     passed: bool
     detail: str
+    said: str = ""
 
 
 def references(expr: str) -> list[tuple[str, str, str]]:
@@ -151,18 +153,57 @@ def _rule_result(rule, obs: pd.DataFrame, lang: str) -> Result:
         try:
             sides.append(evaluate(rule[side], obs))
         except KeyError as err:
-            return Result(rule["rule_id"], desc, False, f"missing input: {err.args[0]}")
+            return Result(rule["rule_id"], desc, False, f"missing input: {err.args[0]}",
+                          pick(lang, "缺少数据：", "a figure is missing: ") + str(err.args[0]))
         except (ExpressionError, refs.ReferenceError) as err:
-            return Result(rule["rule_id"], desc, False, f"cannot evaluate the {side} side "
-                                                        f"{_clip(rule[side])!r}: {err}")
+            detail = f"cannot evaluate the {side} side {_clip(rule[side])!r}: {err}"
+            return Result(rule["rule_id"], desc, False, detail, pick(lang, "规则无法计算：", "the rule cannot be worked out: ") + str(err))
     left, right = sides
+    tolerance = float(rule["tolerance"])
     if rule["op"] == "==":
-        ok = abs(left - right) <= float(rule["tolerance"]) + 1e-9
-        detail = f"{left:,.6g} vs {right:,.6g} (difference {abs(left - right):.4g}, tolerance {float(rule['tolerance']):g})"
+        ok = abs(left - right) <= tolerance + 1e-9
+        detail = f"{left:,.6g} vs {right:,.6g} (difference {abs(left - right):.4g}, tolerance {tolerance:g})"
     else:
         ok = _COMPARE[rule["op"]](left, right)
         detail = f"{left:,.6g} {rule['op']} {right:,.6g}"
-    return Result(rule["rule_id"], desc, bool(ok), detail)
+    return Result(rule["rule_id"], desc, bool(ok), detail, in_words(left, rule["op"], right, tolerance, bool(ok), lang))
+
+
+def _num(x: float, lang: str) -> str:
+    """A number as a reader of the checks writes it: 14,467 (14467 in Chinese), 6.228, 0.9913."""
+    from egov.i18n import digits
+
+    return digits(x, lang) if float(x).is_integer() and abs(x) < 1e15 else f"{x:.4g}"
+
+
+#: How a comparison reads: (Chinese, English).
+_SAID = {"<": ("小于", "is less than"), "<=": ("不超过", "is at most"), ">": ("大于", "is more than"),
+         ">=": ("不少于", "is at least")}
+
+
+def in_words(left: float, op: str, right: float, tolerance: float, passed: bool, lang: str) -> str:
+    """A rule's outcome in the reader's words: what the two sides came to and why that passes.
+
+    >>> in_words(14467, "==", 14467, 0, True, "en"), in_words(14467, "==", 14467, 0, True, "zh")
+    ('both sides are 14,467', '两边均为14467')
+    >>> in_words(6.22797, "==", 6.2, 0.05, True, "en")
+    '6.228 against 6.2: within the 0.05 allowed'
+    >>> in_words(14474, "<", 17962, 0, True, "zh")
+    '14474小于17962'
+    """
+    a, b = _num(left, lang), _num(right, lang)
+    if op != "==":
+        zh, en = _SAID[op]
+        holds = pick(lang, f"{a}{zh}{b}", f"{a} {en} {b}")
+        return holds if passed else pick(lang, f"不成立：{holds}", f"does not hold: {holds}")
+    if passed and left == right:
+        return pick(lang, f"两边均为{a}", f"both sides are {a}")
+    gap, allowed = _num(abs(left - right), lang), _num(tolerance, lang)
+    if passed:
+        return pick(lang, f"{a}与{b}之差在允许的{allowed}以内", f"{a} against {b}: within the {allowed} allowed")
+    if tolerance:
+        return pick(lang, f"{a}与{b}相差{gap}，超出允许的{allowed}", f"{a} against {b}: {gap} apart, more than the {allowed} allowed")
+    return pick(lang, f"{a}与{b}不相等", f"{a} against {b}: not equal")
 
 
 def _clip(text: str, n: int = 60) -> str:
@@ -195,23 +236,31 @@ def _balanced(text: str) -> bool:
 
 
 def _table_rule(rule_id: str, zh: str, en: str):
-    """A rule over whole tables: the function returns (passed, detail); its description comes
-    from here, and an input the data lacks makes it FAIL with the reason instead of raising."""
+    """A rule over whole tables: the function returns (passed, detail, said), ``said`` the
+    outcome in the reader's words as a (Chinese, English) pair; the description comes from
+    here, and an input the data lacks makes it FAIL with the reason instead of raising."""
     def wrap(fn):
         @functools.wraps(fn)
         def result(*tables, lang: str) -> Result:
             try:
-                passed, detail = fn(*tables)
+                passed, detail, said = fn(*tables)
             except KeyError as err:
                 passed, detail = False, f"missing input: {err.args[0]}"
+                said = (f"缺少数据：{err.args[0]}", f"a figure is missing: {err.args[0]}")
             except (TypeError, ValueError, ArithmeticError) as err:
                 passed, detail = False, f"cannot be checked: {type(err).__name__}: {err}"
-            return Result(rule_id, pick(lang, zh, en), bool(passed), detail)
+                said = (f"无法检查：{err}", f"cannot be checked: {err}")
+            return Result(rule_id, pick(lang, zh, en), bool(passed), detail, pick(lang, *said))
         return result
     return wrap
 
 
-@_table_rule("un_ranks_agree_with_values", "联合国EGDI:各期排名与指数值一致", "UN EGDI: ranks agree with values in every survey")
+def _listed(bad: list[str], zh: str, en: str) -> tuple[str, str]:
+    """The reader's words for a whole-table rule: what disagrees, else what was found to agree."""
+    return ("；".join(bad), "; ".join(bad)) if bad else (zh, en)
+
+
+@_table_rule("un_ranks_agree_with_values", "联合国EGDI：各期排名与指数值一致", "UN EGDI: in every survey, ranks agree with values")
 def _un_ranks(egdi: pd.DataFrame):
     """Within each survey, a higher EGDI never has a worse rank."""
     bad = []
@@ -220,29 +269,36 @@ def _un_ranks(egdi: pd.DataFrame):
         worse = g["rank"].to_numpy()[1:] < g["rank"].to_numpy()[:-1]
         if worse.any():
             bad.append(f"{year}: {int(worse.sum())} inversions")
-    return not bad, "; ".join(bad) or f"{egdi['year'].nunique()} surveys, no inversions"
+    n = egdi["year"].nunique()
+    return (not bad, "; ".join(bad) or f"{n} surveys, no inversions",
+            _listed(bad, f"{n}期调查中，指数较高的国家排名从不靠后", f"in all {n} surveys, a higher index never has a worse rank"))
 
 
-@_table_rule("un_egdi_is_mean", "联合国EGDI:2014年起EGDI等于三项分指数的平均值", "UN EGDI: from 2014, EGDI = mean(OSI, HCI, TII)")
+@_table_rule("un_egdi_is_mean", "联合国EGDI：2014年起EGDI等于三项分指数的平均值", "UN EGDI: from 2014, the EGDI is the mean of the OSI, HCI and TII")
 def _un_mean(egdi: pd.DataFrame):
     """From 2014 the EGDI is the mean of OSI, HCI and TII (to the data's rounding)."""
     d = egdi[(egdi["year"] >= 2014)].dropna(subset=["egdi", "osi", "hci", "tii"])
     if d.empty:
-        return False, "no survey from 2014 on with all four indices"
+        return False, "no survey from 2014 on with all four indices", ("2014年起没有四项指数齐全的调查",
+                                                                          "no survey from 2014 on has all four indices")
     diff = (d["egdi"] - (d["osi"] + d["hci"] + d["tii"]) / 3).abs()
     worst = d.loc[diff.idxmax()]
-    return diff.max() <= 1e-4, f"{len(d)} rows, largest difference {diff.max():.2g} ({worst['iso3']} {worst['year']})"
+    where = {lang: f"{i18n.country_name(worst['iso3'], lang)}, {worst['year']}" for lang in i18n.LANGS}
+    return (diff.max() <= 1e-4, f"{len(d)} rows, largest difference {diff.max():.2g} ({worst['iso3']} {worst['year']})",
+            (f"{len(d)}个国家和年份，最大差值为{diff.max():.6f}（{where['zh']}年）".replace(", ", "，"),
+             f"{len(d):,} countries and years; the largest difference is {diff.max():.6f} ({where['en']})"))
 
 
-@_table_rule("un_china_rows_agree", "联合国EGDI:全部国家表中的中国数据与经新闻核对的中国表一致",
-             "UN EGDI: China's rows agree with the news-corroborated China table")
+@_table_rule("un_china_rows_agree", "联合国EGDI：全部国家表中的中国数据与经新闻核对的中国表一致",
+             "UN EGDI: China's rows agree with the China table checked against news reports")
 def _china_rows_agree(egdi: pd.DataFrame, china: pd.DataFrame):
     """China's rows in the all-countries table equal the separately corroborated China table."""
     all_rows = egdi[egdi["iso3"] == "CHN"].set_index("year")
     bad = [f"{r.year} {col}" for r in china.itertuples() for col, other in
            (("egdi", "egdi"), ("osi", "osi"), ("hci", "hci"), ("tii", "tii"), ("egdi_rank", "rank"))
            if not abs(float(getattr(r, col)) - float(all_rows.loc[r.year, other])) <= 1e-9]
-    return not bad, "; ".join(bad) or f"{len(china)} surveys × 5 values agree"
+    return (not bad, "; ".join(bad) or f"{len(china)} surveys × 5 values agree",
+            _listed(bad, f"{len(china)}期调查的5个数值全部一致", f"all 5 values agree in each of the {len(china)} surveys"))
 
 
 @_table_rule("article_matches_un", "文章的EGDI及排名与联合国数据一致", "The article's EGDI and ranks match the UN data")
@@ -251,7 +307,8 @@ def _article_matches_un(obs: pd.DataFrame, egdi: pd.DataFrame):
     pairs = [(ind, int(p), data.value(obs, ind, period=p), china.loc[int(p), col])
              for ind, col in (("egdi", "egdi"), ("egdi_rank", "rank")) for p in ("2018", "2020")]
     bad = [f"{i} {p}: article {a:g}, UN {u:g}" for i, p, a, u in pairs if not abs(a - float(u)) <= 1e-4]
-    return not bad, "; ".join(bad) or f"{len(pairs)} values agree"
+    return (not bad, "; ".join(bad) or f"{len(pairs)} values agree",
+            _listed(bad, f"{len(pairs)}个数值全部一致", f"all {len(pairs)} values agree"))
 
 
 @_table_rule("sources_agree", "文章与参考来源对同一统计的数值一致", "The article and reference sources agree where both state a figure")
@@ -261,8 +318,9 @@ def _sources_agree(obs: pd.DataFrame):
     d = obs[obs["status"] != "gap"]
     both = d[d["origin"] == "article"].merge(d[d["origin"] == "reference"], on=key, suffixes=("_a", "_r"))
     bad = both[(both["value_a"] - both["value_r"]).abs() > 1e-9]
-    return bad.empty, "; ".join(f"{r.indicator_id}[{r.breakdown}]@{r.period}: {r.value_a:g} vs {r.value_r:g}"
-                                for r in bad.itertuples()) or f"{len(both)} shared figures agree"
+    diff = "; ".join(f"{r.indicator_id}[{r.breakdown}]@{r.period}: {r.value_a:g} vs {r.value_r:g}" for r in bad.itertuples())
+    return (bad.empty, diff or f"{len(both)} shared figures agree",
+            _listed([diff] if diff else [], f"两方都给出的{len(both)}个数字全部一致", f"the {len(both)} figures both give agree"))
 
 
 @_table_rule("derived_values_recompute", "每个推算或更正的数值都由其规则重新计算",
@@ -284,7 +342,8 @@ def _derived_have_rules(obs: pd.DataFrame, rules: pd.DataFrame):
             bad.append(f"{r.indicator_id}[{r.breakdown}]@{r.period}: rule {r.rule} cannot prove it: its two "
                        "sides are the same expression, so it always holds")
     n = int(obs["status"].isin(["derived", "corrected"]).sum())
-    return not bad, "; ".join(bad) or f"{n} values, each checked by its rule"
+    return (not bad, "; ".join(bad) or f"{n} values, each checked by its rule",
+            _listed(bad, f"{n}个数值全部由其规则重新算出", f"each of the {n} values is recomputed by its rule"))
 
 
 def run(data_dir: Path = DATA_DIR, lang: str = "en") -> list[Result]:

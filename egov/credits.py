@@ -5,23 +5,72 @@ from __future__ import annotations
 import pandas as pd
 
 from egov import data
-from egov.i18n import paren, pick
+from egov.i18n import paren, pick, written_in
 
 
 def source_name(source_id: str, lang: str) -> str:
-    """A short citation from the sources table: the publisher and year for the article,
-    otherwise the title up to its first parenthesis or aside."""
+    """A short citation in ``lang``: the publisher and year for the article, otherwise the
+    source's title in that language up to its first aside in brackets (outside 《》).
+
+    >>> source_name("qianzhan2020", "en"), source_name("cnnic45_websites", "en")
+    ('Qianzhan Industry Research Institute (2020)', 'CNNIC, 45th Statistical Report on Internet Development in China')
+    >>> source_name("cnnic45_websites", "zh")
+    'CNNIC第45次《中国互联网络发展状况统计报告》'
+    """
     s = _sources().loc[source_id]
     publisher, date = _str(s["publisher"]), _str(s["date"])
     if _str(s["raw_file"]) == "article" and publisher:
-        zh, _, en = publisher.partition(" (")
-        name = pick(lang, zh, en.rstrip(")") or zh)
-        return name + paren(date[:4] if date else "", lang)
-    title = str(s["title"])
-    for sep in (" (", "》(", " – ", "; ", " via ", " citing ", "/ ", ", p."):
-        head, found, _ = title.partition(sep)
-        title = head + ("》" if found == "》(" else "")
+        return pick(lang, *publisher_names(publisher)) + paren(date[:4] if date else "", lang)
+    return _head(str(s[f"title_{lang}"]))
+
+
+def _head(title: str) -> str:
+    """A title up to its first bracketed aside: '（' or ' (' outside 《》."""
+    depth = 0
+    for i, c in enumerate(title):
+        depth += {"《": 1, "》": -1}.get(c, 0)
+        if depth == 0 and (c == "（" or title.startswith(" (", i)):
+            return title[:i].strip()
     return title.strip()
+
+
+def source_title(source_id: str, lang: str) -> tuple[str, str | None]:
+    """A source's full title in ``lang``, and its original title when that is written in the
+    other language (a report shows it after, in brackets, marked with its language).
+
+    >>> source_title("cnnic44", "en")
+    ('CNNIC, 44th Statistical Report on Internet Development in China (August 2019)', '第44次《中国互联网络发展状况统计报告》')
+    >>> source_title("cnnic44", "zh")
+    ('CNNIC第44次《中国互联网络发展状况统计报告》（2019年8月）', None)
+    """
+    s = _sources().loc[source_id]
+    original = str(s["title"])
+    return str(s[f"title_{lang}"]), (None if written_in(original) == lang else original)
+
+
+def publisher_names(name) -> tuple[str, str]:
+    """A publisher as ``sources.csv`` writes it, '中文名 (English name)', as (Chinese, English);
+    a name in one language only is both.
+
+    >>> publisher_names("中国互联网络信息中心 (CNNIC)"), publisher_names("United Nations DESA")
+    (('中国互联网络信息中心', 'CNNIC'), ('United Nations DESA', 'United Nations DESA'))
+    """
+    name = _str(name) or ""
+    zh, found, en = name.partition(" (")
+    if not found or written_in(zh) != "zh":
+        return name, name
+    return zh, en.rstrip(")")
+
+
+def publisher(name, lang: str) -> str:
+    """A publisher in ``lang``: the Chinese name in Chinese; in English the English name, the
+    Chinese one after it in brackets.
+
+    >>> publisher("中国互联网络信息中心 (CNNIC)", "en"), publisher("中国互联网络信息中心 (CNNIC)", "zh")
+    ('CNNIC (中国互联网络信息中心)', '中国互联网络信息中心')
+    """
+    zh, en = publisher_names(name)
+    return pick(lang, zh, en if en == zh else f"{en} ({zh})")
 
 
 def _str(x) -> str | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from matplotlib.figure import Figure
 
-from egov import text
+from egov import markup, text
 from egov.theme import DISPLAY_WIDTH, DPI
 
 
@@ -57,7 +57,7 @@ def to_png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def show(chart: Chart | NoData, notebook: str) -> None:
+def show(chart: Chart | NoData, notebook: str, lang: str | None = None) -> None:
     """Display a chart as PNG and then its values table (or, for :class:`NoData`, the sentence).
 
     The table's display metadata ``{"egov": {"csv", "filename", "source"}}`` is what the build
@@ -72,16 +72,18 @@ def show(chart: Chart | NoData, notebook: str) -> None:
     display({"image/png": png, "text/plain": chart.alt}, raw=True,
             metadata={"image/png": {"width": DISPLAY_WIDTH, "alt": chart.alt},
                       "egov": {"alt": chart.alt, "chart": chart.chart_id}})
-    show_table(chart.table, notebook, chart.chart_id, chart.source)
+    show_table(chart.table, notebook, chart.chart_id, chart.source, lang)
 
 
-def show_table(table: pd.DataFrame, notebook: str, table_id: str, source: str) -> None:
-    """Display a table with the metadata the build turns into a CSV download and a caption."""
+def show_table(table: pd.DataFrame, notebook: str, table_id: str, source: str, lang: str | None = None) -> None:
+    """Display a table with the metadata the build turns into a CSV download and a caption; in
+    a report in ``lang``, text in the other language is marked with its own (:func:`markup.lang_spans`)."""
     from IPython.display import display
 
     shown = table.loc[:, [c for c in table.columns if not (table[c].astype(str) == "").all()]]
+    html = shown.to_html(index=False, border=0, classes="dataframe", na_rep="")
     display({"text/plain": shown.to_string(index=False),
-             "text/html": shown.to_html(index=False, border=0, classes="dataframe", na_rep="")},
+             "text/html": markup.lang_spans(html, lang) if lang else html},
             raw=True, metadata={"egov": {"csv": table.to_csv(index=False),
                                          "filename": f"{notebook}_{table_id}.csv", "source": source}})
 

@@ -86,8 +86,9 @@ COLUMNS: dict[str, list[Column]] = {
         Column("period", "string", "时期：YYYY、YYYY-MM 或 YYYY-MM-DD；缺口可为区间 A..B",
                "Period: YYYY, YYYY-MM or YYYY-MM-DD; a gap may span A..B."),
         Column("value", "number", "数值，以该指标的单位计；缺口为空", "The value, in the indicator's unit; empty for a gap."),
-        Column("qualifier", "string", "at_least：下限（如“360多万”）；approx：约数",
-               "at_least: a lower bound ('360多万'); approx: approximate."),
+        Column("qualifier", "string", "at_least：下限（如“360多万”）；approx：约数；reconstructed：由印刷错误的数字推断，未经任何来源核实",
+               "at_least: a lower bound ('360多万'); approx: approximate; reconstructed: read back from a "
+               "garbled figure, confirmed by no source."),
         Column("status", "string", "reported 引用；derived 推算；corrected 更正；gap 缺口",
                "reported: quoted; derived: computed by a rule; corrected: the printed value is wrong and a "
                "rule proves this one; gap: nothing trustworthy found."),

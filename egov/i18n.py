@@ -21,6 +21,7 @@ Importing this module is light (the standard library only): :mod:`egov.params` u
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TypeVar
 
@@ -40,6 +41,19 @@ def check_lang(lang) -> str:
         shown = repr(lang) + ("" if isinstance(lang, str) else f" (a {type(lang).__name__})")
         raise ParameterError(f"parameter 'lang' is {shown}; allowed values: " + ", ".join(map(repr, LANGS)))
     return lang
+
+
+#: Chinese characters and punctuation (CJK ideographs, radicals, symbols, full-width forms).
+CJK = re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+
+
+def written_in(text: str) -> str:
+    """The language a text from the data is written in: 'zh' if it holds any Chinese character.
+
+    >>> written_in("第45次报告"), written_in("UN E-Government Survey")
+    ('zh', 'en')
+    """
+    return "zh" if CJK.search(str(text)) else "en"
 
 
 def pick(lang: str, zh: T, en: T) -> T:
@@ -107,17 +121,27 @@ def _short(value: float, lang: str) -> tuple[str, str]:
     return (trim(v), "") if v != int(v) else (digits(v, lang), "")
 
 
+#: A value no source confirms (a garbled figure read back): said the same way wherever it is
+#: printed, in a sentence, a table or a chart label.
+RECONSTRUCTED = {"zh": "推断值，未经核实", "en": "unverified reconstruction"}
+
+
 def number(value: float, lang: str, qualifier: str | None = None, short: bool = False) -> str:
-    """A number as a reader writes it: 1.26亿 / 126 million; 360多万 / more than 3.6 million.
+    """A number as a reader writes it: 1.26亿 / 126 million; 360多万 / more than 3.6 million;
+    a reconstruction says so.
 
     >>> number(14467, "en"), number(14467, "zh"), number(0.7948, "en"), number(1000, "zh", "at_least")
     ('14,467', '14467', '0.7948', '1000多')
     >>> number(140837, "zh", short=True), number(140837, "en", short=True)
     ('14.08万', '140,837')
+    >>> number(82216, "en", "reconstructed"), number(82216, "zh", "reconstructed")
+    ('82,216 (unverified reconstruction)', '82216（推断值，未经核实）')
     """
     check_lang(lang)
     n, suffix = (_short if short else _scaled)(value, lang)
     q = qualifier if isinstance(qualifier, str) else None
+    if q == "reconstructed":
+        return n + suffix + paren(RECONSTRUCTED[lang], lang)
     if lang == "zh":
         return f"{n}多{suffix}" if q == "at_least" else ("约" if q == "approx" else "") + n + suffix
     return {"at_least": "more than ", "approx": "about "}.get(q, "") + n + suffix
@@ -136,6 +160,39 @@ def points(value: float, lang: str, decimals: int = 1) -> str:
 def times(value: float, lang: str, decimals: int = 1) -> str:
     """A ratio: '2.9倍' / '2.9 times'."""
     return pick(lang, f"{float(value):.{decimals}f}倍", f"{float(value):.{decimals}f} times")
+
+
+_FOLD = {2: "doubled", 3: "tripled", 4: "quadrupled"}
+_NUMBERS = {5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+
+
+def _folded(n: int) -> str:
+    return _FOLD.get(n) or f"increased {_NUMBERS.get(n, str(n))}{'fold' if n in _NUMBERS else '-fold'}"
+
+
+def multiple(ratio: float, lang: str) -> str:
+    """How a series grew, from the ratio of its last value to its first, as an editor says it:
+    'nearly tripled' (2.9), 'more than tripled' (3.2), 'doubled' (2.02); below 1.95 the change
+    in percent. In Chinese the ratio itself: '增至原来的2.9倍'.
+
+    >>> multiple(2.9, "en"), multiple(3.23, "en"), multiple(2.02, "en"), multiple(6.5, "en")
+    ('nearly tripled', 'more than tripled', 'doubled', 'increased more than sixfold')
+    >>> multiple(1.5, "en"), multiple(0.8, "en"), multiple(2.9, "zh")
+    ('grew by 50%', 'fell by 20%', '增至原来的2.9倍')
+    """
+    r = float(ratio)
+    if lang == "zh":
+        return f"{'增至' if r >= 1 else '降至'}原来的{r:.1f}倍"
+    if r < 1.95:
+        return f"{'grew' if r >= 1 else 'fell'} by {abs(r - 1) * 100:.0f}%"
+    whole = int(r)
+    if r - whole < 0.05:
+        return _folded(whole)
+    if whole + 1 - r <= 0.2:
+        word = _folded(whole + 1)
+        return word.replace("increased ", "increased nearly ") if word.startswith("increased") else "nearly " + word
+    word = _folded(whole)
+    return word.replace("increased ", "increased more than ") if word.startswith("increased") else "more than " + word
 
 
 def ordinal(n: int, lang: str) -> str:
@@ -195,7 +252,8 @@ def period(p: str, lang: str, short: bool = False) -> str:
 #: How an observation's status and qualifier read in a table.
 _STATUS = {"reported": ("引用", "reported"), "derived": ("推算", "derived"),
            "corrected": ("更正", "corrected"), "gap": ("缺失", "gap")}
-_QUALIFIER = {"at_least": ("至少", "at least"), "approx": ("约", "about")}
+_QUALIFIER = {"at_least": ("至少", "at least"), "approx": ("约", "about"),
+              "reconstructed": (RECONSTRUCTED["zh"], RECONSTRUCTED["en"])}
 
 
 def status(s: str, lang: str) -> str:
@@ -213,8 +271,17 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
     return data.labels(check_lang(lang))
 
 
-def breakdown_name(breakdown: str, lang: str) -> str:
-    return labels(lang)["breakdowns"].get(breakdown, breakdown)
+def breakdown_name(breakdown: str, lang: str, sentence: bool = False) -> str:
+    """A breakdown's label; inside a sentence without brackets of its own, and in English
+    lower-cased like a common noun ('prefecture level and below'), never a place's name.
+
+    >>> breakdown_name("level=central", "en", sentence=True), breakdown_name("province=Shandong", "en", True)
+    ('central level with www.gov.cn', 'Shandong')
+    """
+    name = labels(lang)["breakdowns"].get(breakdown, breakdown)
+    if not sentence:
+        return name
+    return _unbracketed(name if breakdown.startswith("province=") else in_sentence(name, lang))
 
 
 def section_name(section: str, lang: str) -> str:
@@ -235,11 +302,22 @@ def in_sentence(name: str, lang: str) -> str:
 
 
 def indicator_name(indicator: str, breakdown: str, lang: str, sentence: bool = False) -> str:
-    """'政府网站数量（中央…）' / 'Government websites (Central…)'; lower-cased inside an English sentence."""
+    """'政府网站数量（中央…）' / 'Government websites (Central…)'; lower-cased inside an English sentence.
+
+    >>> indicator_name("gov_websites", "level=central", "en", sentence=True)
+    'government websites (central level with www.gov.cn)'
+    """
     name = labels(lang)["indicators"][indicator]
+    name = in_sentence(name, lang) if sentence else name
     if breakdown not in ("total", "*"):
-        name += paren(breakdown_name(breakdown, lang), lang)
-    return in_sentence(name, lang) if sentence else name
+        name += paren(_unbracketed(breakdown_name(breakdown, lang, sentence)), lang)
+    return name
+
+
+def _unbracketed(label: str) -> str:
+    """A label's own aside without brackets, for use inside brackets: 'Central level (with
+    www.gov.cn)' → 'Central level with www.gov.cn', '中央层级（含中国政府网）' → '中央层级，含中国政府网'."""
+    return re.sub(r"（(.*)）$", r"，\1", re.sub(r"\s*\((.*)\)$", r" \1", label))
 
 
 @lru_cache(maxsize=2)
@@ -269,11 +347,15 @@ def quantity(value: float, unit: str, lang: str, qualifier: str | None = None) -
     ('第45位', '45th', '66.39%')
     >>> quantity(20, "places", "zh"), quantity(20, "places", "en"), quantity(1, "sites", "en")
     ('20位', '20 places', '1 website')
+    >>> quantity(82216, "accounts", "en", "reconstructed")
+    '82,216 accounts (unverified reconstruction)'
     """
     check_lang(lang)
     kind = _units().loc[unit, "kind"]
     if kind == "rank":
         return rank(value, lang)
+    if qualifier == "reconstructed":  # the unit stays with its number: 82,216 accounts (…)
+        return quantity(value, unit, lang) + paren(RECONSTRUCTED[lang], lang)
     n = number(value, lang, qualifier)
     word = unit_word(unit, lang)
     if kind in ("share", "growth", "index"):

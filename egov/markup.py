@@ -27,6 +27,8 @@ from __future__ import annotations
 import html as _html
 import re
 
+from egov.i18n import CJK
+
 #: Whitespace that ends a Markdown line or indents one: a value never starts a block.
 _SPACE = re.compile(r"[ \t\r\n\f\v\x85\u2028\u2029]+")
 #: Characters that make inline Markdown anywhere (emphasis, code, links, maths, tables,
@@ -79,6 +81,30 @@ def html(value) -> str:
     '&lt;a href=&quot;x&quot;&gt;'
     """
     return _html.escape(str(value), quote=True)
+
+
+#: A stretch of Chinese: from a Chinese character to the last one before a Latin letter or a tag
+#: (digits, spaces and punctuation between them belong to it: 截至2020年6月，共有政府网站14467个).
+_ZH_RUN = re.compile(rf"{CJK.pattern}(?:[^<>&A-Za-z]*{CJK.pattern})?")
+#: A stretch of English prose: Latin words with a space between them, outside a tag.
+_EN_RUN = re.compile(r"(?<![\w/.:@-])[A-Za-z][\w'’.,:;()/-]*(?: [\w'’.,:;()/-]+)+(?=[^>]*(?:<|$))")
+
+
+def lang_spans(escaped: str, lang: str) -> str:
+    """HTML already escaped (a table pandas wrote, text from :func:`html`) with every stretch in
+    the other language marked for readers, screen readers and fonts: Chinese in an English
+    page as ``<span lang="zh">``, English prose (words with spaces, not a name such as CNNIC)
+    in a Chinese page as ``<span lang="en">``. Only this function adds the markup; the text it
+    wraps stays escaped.
+
+    >>> lang_spans("<td>printed as 截至2020年6月,共有政府网站901个</td>", "en")
+    '<td>printed as <span lang="zh">截至2020年6月,共有政府网站901个</span></td>'
+    >>> lang_spans("<td>联合国数据（UN E-Government Survey data）、CNNIC</td>", "zh")
+    '<td>联合国数据（<span lang="en">UN E-Government Survey data</span>）、CNNIC</td>'
+    """
+    if lang == "en":
+        return _ZH_RUN.sub(lambda m: f'<span lang="zh">{m[0]}</span>', escaped)
+    return _EN_RUN.sub(lambda m: f'<span lang="en">{m[0]}</span>', escaped)
 
 
 def mpl(value) -> str:

@@ -14,8 +14,8 @@ from typing import NamedTuple
 import pandas as pd
 
 from egov import checks, data, periods, source
-from egov.credits import source_name
-from egov.i18n import indicator_name, labels, pick, quantity, status
+from egov.credits import publisher, source_name, source_title
+from egov.i18n import indicator_name, labels, paren, pick, quantity, status
 from egov.tables import numbers
 
 
@@ -139,9 +139,10 @@ def results(lang: str) -> list[checks.Result]:
 
 
 def _verdict(r: checks.Result | None, lang: str) -> str:
+    """A rule's result in the reader's words: 'holds: both sides are 14,467'."""
     if r is None:
         return pick(lang, "无此规则", "no such rule")
-    return (pick(lang, "通过：", "pass: ") if r.passed else pick(lang, "未通过：", "FAIL: ")) + r.detail
+    return (pick(lang, "成立：", "holds: ") if r.passed else pick(lang, "不成立：", "fails: ")) + r.said
 
 
 def corrections_table(lang: str) -> Table:
@@ -156,7 +157,7 @@ def corrections_table(lang: str) -> Table:
         pick(lang, "单位", "unit"): [lab["units"][u] for u in rows["unit"]],
         pick(lang, "规则", "rule"): list(rows["rule"]),
         pick(lang, "依据", "why"): [rules.loc[r, f"description_{lang}"] for r in rows["rule"]],
-        pick(lang, "检查", "check"): [_verdict(found.get(r), lang) for r in rows["rule"]],
+        pick(lang, "检查结果", "check"): [_verdict(found.get(r), lang) for r in rows["rule"]],
         pick(lang, "原文引句", "quote"): list(rows["quote"]),
     }).reset_index(drop=True), "corrections", _article_line(lang))
 
@@ -176,14 +177,17 @@ def derived_table(lang: str) -> Table:
 
 
 def gaps_table(lang: str) -> Table:
-    """The known gaps: periods where nothing trustworthy was found."""
+    """The known gaps: periods where nothing trustworthy was found. The curators' notes on the
+    search are written in English, so only the English report shows them."""
     rows = _rows("gap")
-    return Table(pd.DataFrame({
+    table = pd.DataFrame({
         pick(lang, "指标", "indicator"): [indicator_name(i, b, lang) for i, b in zip(rows["indicator_id"], rows["breakdown"])],
         pick(lang, "时期", "period"): list(rows["period"]),
         pick(lang, "查找过的来源", "source searched"): [source_name(s, lang) for s in rows["source_id"]],
-        pick(lang, "说明", "note"): [n if isinstance(n, str) else "" for n in rows["note"]],
-    }).reset_index(drop=True), "gaps", pick(lang, "数据来源：见表内", "Sources: as listed in the table"))
+    })
+    if lang == "en":
+        table["note"] = [n if isinstance(n, str) else "" for n in rows["note"]]
+    return Table(table.reset_index(drop=True), "gaps", pick(lang, "数据来源：见表内", "Sources: as listed in the table"))
 
 
 def checks_table(lang: str) -> Table:
@@ -192,20 +196,27 @@ def checks_table(lang: str) -> Table:
     return Table(pd.DataFrame({
         pick(lang, "规则", "rule"): [r.rule_id for r in found],
         pick(lang, "内容", "description"): [r.description for r in found],
-        pick(lang, "结果", "result"): [pick(lang, "通过", "pass") if r.passed else pick(lang, "未通过", "FAIL") for r in found],
-        pick(lang, "数值", "detail"): [r.detail for r in found],
+        pick(lang, "结果", "result"): [pick(lang, "成立", "holds") if r.passed else pick(lang, "不成立", "fails") for r in found],
+        pick(lang, "核对", "what it found"): [r.said for r in found],
     }), "checks", pick(lang, "规则：data/rules.csv 与 egov.checks", "Rules: data/rules.csv and egov.checks"))
 
 
 def sources_table(lang: str) -> Table:
+    """Every source: its title in ``lang``, with the original after it when that is in the other
+    language, its publisher, date and where it can be read."""
     s = data.table("sources")
     return Table(pd.DataFrame({
         "id": list(s["source_id"]),
-        pick(lang, "标题", "title"): list(s["title"]),
-        pick(lang, "发布者", "publisher"): [x if isinstance(x, str) else "" for x in s["publisher"]],
+        pick(lang, "标题", "title"): [_titled(i, lang) for i in s["source_id"]],
+        pick(lang, "发布者", "publisher"): [publisher(x, lang) for x in s["publisher"]],
         pick(lang, "日期", "date"): [x if isinstance(x, str) else "" for x in s["date"]],
         "URL": [x if isinstance(x, str) else "" for x in s["url"]],
     }), "sources", "data/sources.csv")
+
+
+def _titled(source_id: str, lang: str) -> str:
+    title, original = source_title(source_id, lang)
+    return title + (paren(original, lang) if original else "")
 
 
 #: The tables a notebook can show, by id.

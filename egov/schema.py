@@ -20,7 +20,7 @@ PERIOD = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?(\.\.[0-9]{4}(-[0-9]{2})?)?"
 #: Years a period may name (pandas' timestamps end in 2262).
 PERIOD_YEARS = (1900, 2100)
 STATUS = ["reported", "derived", "corrected", "gap"]
-QUALIFIER = ["at_least", "approx"]
+QUALIFIER = ["at_least", "approx", "reconstructed"]
 CONFIDENCE = ["high", "low"]
 
 
@@ -130,7 +130,8 @@ def _obs_fields() -> list[Field]:
               description="When: YYYY, YYYY-MM or YYYY-MM-DD; a range A..B only for gaps."),
         Field("value", "number", description="The value in the indicator's unit; empty only for a gap."),
         Field("qualifier", enum=QUALIFIER,
-              description="at_least: a lower bound ('360多万'); approx: approximate."),
+              description="at_least: a lower bound ('360多万'); approx: approximate; reconstructed: "
+                          "read back from a garbled figure, confirmed by no source."),
         Field("status", required=True, enum=STATUS,
               description="reported: quoted; derived: computed by a rule; corrected: the printed "
                           "value is wrong and a rule proves this one; gap: nothing trustworthy found."),
@@ -189,7 +190,13 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ["breakdown"]),
     Table("sources", "sources.csv", "Sources", [
         Field("source_id", required=True, pattern=r"[a-z0-9_]+", description="Source id."),
-        Field("title", required=True, description="Title of the work, as published."),
+        Field("title", required=True, description="Title of the work in its own language, as published "
+                                                  "(or a description, for a work without one)."),
+        Field("title_zh", required=True, description="Title in Chinese: the title itself for a Chinese work, "
+                                                     "else a translation; Chinese reports cite this."),
+        Field("title_en", required=True, description="Title in English: the title itself for an English work, "
+                                                     "else a translation; English reports cite this, with a "
+                                                     "Chinese original after it in brackets."),
         Field("publisher", description="Who published it."),
         Field("date", description="When it was published (or the years it covers)."),
         Field("url", description="Where it can be read: the publisher's page or the copy that was read."),

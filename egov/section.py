@@ -114,7 +114,7 @@ class Section:
         name = i18n.indicator_name(indicator, "total", self.lang, sentence=True)
         if breakdowns == ["total"] or breakdowns == ["*"]:
             return name
-        words = [i18n.breakdown_name(b, self.lang) for b in breakdowns if b != "*"]
+        words = [i18n.breakdown_name(b, self.lang, sentence=True) for b in breakdowns if b != "*"]
         return name + i18n.paren(i18n.pick(self.lang, "、", ", ").join(words), self.lang)
 
     def _when(self, m) -> Markup:
@@ -143,11 +143,11 @@ class Section:
             text.markdown(body, metadata={"egov_narrative": {"block": block, "figures": r.figures,
                                                              "claims": r.claims}})
         for c in shown:
-            display.show(c, self.notebook)
+            display.show(c, self.notebook, self.lang)
         for table_id in (table,) if isinstance(table, str) else table:
             t = (notes.edition_figures(self.obs, self.lang, self.as_of) if table_id == "figures"
                  else notes.TABLES[table_id](self.lang))
-            display.show_table(t.frame, self.notebook, t.table_id, t.source)
+            display.show_table(t.frame, self.notebook, t.table_id, t.source, self.lang)
 
 
 __all__ = ["Section", "MissingFigure"]

@@ -21,15 +21,16 @@ COMPONENTS = ["osi", "hci", "tii"]
 MEAN_FROM = 2014
 
 #: The indices' names: (Chinese, English), full and short (for chart axes).
-_NAMES = {"egdi": ("电子政务发展指数(EGDI)", "EGDI"), "osi": ("在线服务指数(OSI)", "Online services (OSI)"),
-          "hci": ("人力资本指数(HCI)", "Human capital (HCI)"), "tii": ("电信基础设施指数(TII)", "Telecom infrastructure (TII)"),
-          "epart": ("电子参与指数(EPART)", "E-participation (EPART)"), "rank": ("排名", "rank")}
+_NAMES = {"egdi": ("电子政务发展指数（EGDI）", "EGDI"), "osi": ("在线服务指数（OSI）", "Online services (OSI)"),
+          "hci": ("人力资本指数（HCI）", "Human capital (HCI)"),
+          "tii": ("电信基础设施指数（TII）", "Telecommunication infrastructure (TII)"),
+          "epart": ("电子参与指数（EPART）", "E-participation (EPART)"), "rank": ("排名", "rank")}
 _SHORT = {"egdi": ("EGDI", "EGDI"), "osi": ("在线服务\nOSI", "Online services\nOSI"),
           "hci": ("人力资本\nHCI", "Human capital\nHCI"), "tii": ("电信基础设施\nTII", "Telecom infra.\nTII")}
 
 
 def index_name(col: str, lang: str, short: bool = False) -> str:
-    """'在线服务指数(OSI)' / 'Online services (OSI)'; short: two lines for an axis."""
+    """'在线服务指数（OSI）' / 'Online services (OSI)'; short: two lines for an axis."""
     return i18n.pick(lang, *(_SHORT if short else _NAMES)[col])
 
 

@@ -211,7 +211,7 @@ def test_as_of_moves_the_charts(sections, egdi):
     chart = charts.CHARTS["websites_by_level"].fn(sections["websites"], "en", as_of="2019-12")
     assert set(chart.data["period"]) == {"2018-12", "2019-12"}
     rank = charts.CHARTS["egdi_china"].fn(egdi, "en", as_of="2019-06")
-    assert "2016 → 2018" in rank.title
+    assert "from 2016 to 2018" in rank.title
     peers = charts.CHARTS["peers_egdi"].fn(egdi, ["USA"], "en", as_of="2024-12")
     assert "2024" in peers.title
 
@@ -230,7 +230,7 @@ def test_egdi_gain_adds_up(egdi):
     t = chart.table.set_index("index")
     parts = t["contribution to EGDI"].iloc[1:].astype(float).sum()
     assert parts == pytest.approx(float(t["contribution to EGDI"].iloc[0]), abs=1e-4)
-    assert "telecom infrastructure" in chart.title
+    assert "telecommunication infrastructure" in chart.title
 
 
 # --------------------------------------------------------------------------- display

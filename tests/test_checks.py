@@ -33,7 +33,7 @@ def test_egov_check_passes_and_lists_every_rule():
 
 def test_egov_check_in_chinese():
     out = egov_check(None, "--lang", "zh")
-    assert out.returncode == 0 and "中国政府网、国务院部门与省级及以下网站之和等于网站总数" in out.stdout
+    assert out.returncode == 0 and "中国政府网、国务院部门与省级及以下的网站数之和等于网站总数" in out.stdout
 
 
 def test_a_part_that_no_longer_sums_fails_and_exits_1(data_copy):

@@ -109,7 +109,7 @@ def test_reported_article_values_trace_to_their_quote(text, tables):
 def test_corrections_keep_the_printed_text_and_no_garbled_value_is_stored(text, tables):
     obs = pd.concat([tables["observations"], tables["reference_observations"]])
     corrected = obs[obs["status"] == "corrected"]
-    assert len(corrected) == 4
+    assert len(corrected) == 3  # 901 is reported: CNNIC's label for the central level (websites_central)
     garbled = set()
     for r in corrected.itertuples():
         assert r.quote in text and r.printed in r.quote

@@ -26,7 +26,7 @@ def test_data_validate_against_the_datapackage():
 
 def test_frictionless_catches_a_broken_copy(data_copy):
     rewrite(data_copy / "observations.csv", ",reported,", ",quoted,")
-    rewrite(data_copy / "indicators.csv", "platform_visitors,", "platform_visiters,")
+    rewrite(data_copy / "indicators.csv", "platform_visits,", "platform_visitz,")
     report = Package(str(data_copy / "datapackage.json")).validate()
     errors = {e[2] for e in report.flatten(["rowNumber", "fieldName", "type"])}
     assert {"constraint-error", "foreign-key"} <= errors

@@ -39,7 +39,7 @@ def test_a_year_makes_no_edition_but_counts_in_its_months():
 def test_egov_editions_prints_each_edition_and_what_each_section_has():
     out = egov("editions")
     assert out.returncode == 0, out.stderr
-    assert "2020-06: 47 figures (the default edition: the article's)" in out.stdout
+    assert "2020-06: 49 figures (the default edition: the article's)" in out.stdout
     assert "2019-12: 20 figures\n" in out.stdout and "  sharing     -\n" in out.stdout
     one = egov("editions", "2019-12")
     assert one.returncode == 0 and "websites\tgov_websites@2019-12\n" in one.stdout

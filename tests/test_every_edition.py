@@ -32,9 +32,11 @@ NOTEBOOKS = discover(DEFAULT_NOTEBOOKS)
 #: What only a gap notice says (the one per section), and what no report may say any more: the
 #: old one-sentence-per-gap messages.
 NOTICE = re.compile(r"本期（[^）]*）数据不全|数据中没有本期（[^）]*）本节的数字|"
-                    r"This edition \([^)]*\) lacks some figures|no figures for this section in this edition")
-PER_GAP = re.compile(r"此处从略|本图从略|so this is left out|so it is left out|The data has no figure for")
-EMPTY = re.compile(r"\bnan\b|\bNaN\b|\bNone\b|<NA>")
+                    r"Some figures are missing from this edition \([^)]*\)|This section has no figures for this edition")
+PER_GAP = re.compile(r"此处从略|本图从略|so this is left out|so it is left out|The data has no figure for|"
+                     r"the data has nothing for it")
+#: An empty value printed as text (the English word "None" starting a sentence is not one).
+EMPTY = re.compile(r"\bnan\b|\bNaN\b|\bNone\b(?! [a-z])|<NA>")
 
 
 @pytest.fixture(scope="module")

@@ -182,7 +182,7 @@ def _check_copy(tmp_path, writer) -> tuple[subprocess.CompletedProcess, float, i
 
 
 def test_a_million_rows_fail_fast_with_a_clear_message(tmp_path):
-    row = "platform_visitors,total,2020-06,1,,reported,qianzhan2020,article,,,,high,\n"
+    row = "platform_visits,total,2020-06,1,,reported,qianzhan2020,article,,,,high,\n"
     proc, seconds, peak = _check_copy(tmp_path, lambda f: f.writelines(row for _ in range(1_000_000)))
     assert proc.returncode == 2
     assert "observations.csv: file is" in proc.stderr and "limit for a data table; refusing to read it" in proc.stderr
@@ -192,7 +192,7 @@ def test_a_million_rows_fail_fast_with_a_clear_message(tmp_path):
 
 def test_a_50_mb_cell_fails_fast_with_a_clear_message(tmp_path):
     proc, seconds, peak = _check_copy(
-        tmp_path, lambda f: f.write("platform_visitors,total,2020-07,1,,reported,qianzhan2020,article,\""
+        tmp_path, lambda f: f.write("platform_visits,total,2020-07,1,,reported,qianzhan2020,article,\""
                                     + "x" * 50 * 2**20 + "\",,,high,\n"))
     assert proc.returncode == 2 and "limit for a data table" in proc.stderr
     assert peak < 400 * 2**20

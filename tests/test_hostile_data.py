@@ -252,7 +252,7 @@ def test_a_blank_row_between_records_is_named(data_copy):
 
 @pytest.mark.parametrize("table, key, column, where", [
     ("observations", None, "indicator_id", "row 26, column 'indicator_id'"),
-    ("indicators", "gov_websites", "name_en", "row 27, column 'name_en'"),
+    ("indicators", "gov_websites", "name_en", "row 28, column 'name_en'"),
 ])
 @pytest.mark.parametrize("char, name", [("\u200b", "ZERO WIDTH SPACE"), ("\u202e", "RIGHT-TO-LEFT OVERRIDE"),
                                         ("\u2066", "LEFT-TO-RIGHT ISOLATE"), ("\ufeff", "ZERO WIDTH NO-BREAK SPACE")])

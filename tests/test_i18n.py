@@ -9,7 +9,7 @@ from egov.errors import ParameterError
 
 
 @pytest.mark.parametrize("value,unit,q,zh,en", [
-    (126000000, "persons", None, "1.26亿人", "126 million persons"),
+    (126000000, "persons", None, "1.26亿人", "126 million people"),
     (5891000000, "views", None, "58.91亿次", "5.891 billion page views"),
     (3600000, "items", "at_least", "360多万项", "more than 3.6 million items"),
     (1000, "items", "at_least", "1000多项", "more than 1,000 items"),

@@ -104,9 +104,9 @@ def test_a_new_period_is_checked_listed_and_built(project):
     new = build(project, "-p", "as_of", "2021-06", "-o", project / "r2021")
     assert new.returncode == 0, new.stdout + new.stderr
     websites = (project / "r2021" / "en" / "04_websites.html").read_text(encoding="utf-8")
-    assert "By June 2021 China had 14,000 websites, 467 websites fewer than in June 2020." in websites
+    assert "By June 2021 China had 14,000 government websites, 467 fewer than in June 2020." in websites
     sharing = (project / "r2021" / "en" / "03_sharing.html").read_text(encoding="utf-8")
-    assert sharing.count("no figures for this section in this edition (June 2021)") == 1
+    assert sharing.count("This section has no figures for this edition (June 2021).") == 1
 
 
 @pytest.mark.parametrize("template, old, new, cell, message", [

@@ -11,7 +11,7 @@ their own units, so a bar's length is the number in the values table.
 >>> chart.title
 'Government websites by administrative level'
 >>> chart.source
-'Sources: Qianzhan Industry Research Institute (2020); CNNIC 第43次《中国互联网络发展状况统计报告》; CNNIC 第45次《中国互联网络发展状况统计报告》'
+'Sources: Qianzhan Industry Research Institute (2020); CNNIC, 43rd Statistical Report on Internet Development in China; CNNIC, 45th Statistical Report on Internet Development in China'
 """
 
 from __future__ import annotations

@@ -129,8 +129,12 @@ def _frame(fig: Figure, title: str, subtitle: str, source: str) -> None:
 def chart(chart_id: str, fig: Figure, lang: str, say: Captions, rows: pd.DataFrame,
           table: pd.DataFrame | None = None, sources=None, alt_rows: pd.DataFrame | None = None,
           **values) -> Chart:
-    """The finished chart: title and subtitle from the template, source line from the rows, alt
-    text from the rows drawn (``alt_rows``: only the key ones, when the chart draws many)."""
+    """The finished chart: title and subtitle from the template (given ``first`` and ``last``,
+    the span of the periods plotted, unless the chart says otherwise), source line from the rows,
+    alt text from the rows drawn (``alt_rows``: only the key ones, when the chart draws many)."""
+    if "period" in rows and len(rows):
+        span = sorted(map(str, rows["period"]), key=periods.key)
+        values = {"first": Period(span[0]), "last": Period(span[-1]), **values}
     title, subtitle = say(f"chart_{chart_id}_title", **values), say(f"chart_{chart_id}_subtitle", **values)
     source = source_line(sources if sources is not None else rows["source_id"], lang)
     _frame(fig, title, subtitle, source)

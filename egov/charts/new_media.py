@@ -29,17 +29,20 @@ def _reconstructed(rows: pd.DataFrame) -> pd.Series:
 
 def _label_points(ax, xs, ys, rows, lang, c, edition_x) -> None:
     """Each point's value: above, or below when the point before is close and labelled above;
-    a point on the edition's line is labelled beside it, clear of the line."""
+    a point on the edition's line is labelled beside it, clear of the line (to the right when
+    no close neighbour stands there). A reconstruction's label is its number: the legend says
+    what it is."""
     above = []
     for k in range(len(xs)):
         up = True if k == 0 or xs[k] - xs[k - 1] > 300 else not above[-1]
         above.append(up)
-    for xi, yi, up, (_, row) in zip(xs, ys, above, rows.iterrows()):
-        q = row["qualifier"] if isinstance(row["qualifier"], str) else None
+    for k, (xi, yi, up, (_, row)) in enumerate(zip(xs, ys, above, rows.iterrows())):
+        q = row["qualifier"] if isinstance(row["qualifier"], str) and row["qualifier"] != "reconstructed" else None
         on_line = abs(xi - edition_x) < 1
-        ax.annotate(i18n.number(row["value"], lang, q), (xi, yi), xytext=(-4 if on_line else 0, 6 if up else -7),
-                    textcoords="offset points", ha="right" if on_line else "center", va="bottom" if up else "top",
-                    fontsize=8, color=INK)
+        right = on_line and (k + 1 == len(xs) or xs[k + 1] - xi > 300)
+        dx, ha = (4, "left") if right else (-4, "right") if on_line else (0, "center")
+        ax.annotate(i18n.number(row["value"], lang, q), (xi, yi), xytext=(dx, 6 if up else -7),
+                    textcoords="offset points", ha=ha, va="bottom" if up else "top", fontsize=8, color=INK)
 
 
 def _series_panel(ax, obs, indicator, breakdowns, lang, as_of, what=None):
@@ -96,8 +99,9 @@ def weibo_toutiao(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -
     time.axis(ax2, *_span(obs, ["gov_toutiao_accounts"], as_of))
     ax2.set_title(i18n.labels(lang)["indicators"]["gov_toutiao_accounts"], loc="left", fontsize=10)
     if not r2.empty and _reconstructed(r2).any():
+        rebuilt = r2[_reconstructed(r2)].iloc[0]
         ax2.legend([Line2D([], [], ls="", marker="o", mfc="white", mec=color("toutiao"), mew=1.5)],
-                   [i18n.pick(lang, "由印刷错误还原（未经核实）", "rebuilt from a misprint (unverified)")],
+                   [i18n.number(rebuilt["value"], lang, "reconstructed")],
                    loc="upper left", bbox_to_anchor=(0, -0.1), fontsize=8, handletextpad=0.3)
     rows = pd.concat([r1, r2])
     rows = rows.sort_values(["indicator_id", "breakdown", "date"], ascending=[False, True, True])

@@ -12,7 +12,7 @@ from egov.display import Chart, NoData
 
 #: The platform's reach, one figure a panel: each counts something else (persons, visits, page
 #: views), so no two share an axis.
-REACH = ["platform_registered_users", "platform_visitors", "platform_page_views"]
+REACH = ["platform_registered_users", "platform_visits", "platform_page_views"]
 
 
 @register()

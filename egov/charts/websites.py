@@ -125,7 +125,7 @@ def website_columns(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06")
         handles, labels_ = ax1.get_legend_handles_labels()
         uniq = dict(zip(labels_, handles))
         ax1.legend(uniq.values(), uniq.keys(), loc="upper right")
-        ax1.set_title(i18n.pick(lang, "按行政级别（栏目数，个）", "By level (columns)"), loc="left", fontsize=10)
+        ax1.set_title(i18n.pick(lang, "按行政级别（栏目数，个）", "By level (sections)"), loc="left", fontsize=10)
         rows.append(lev)
     else:
         ax1.axis("off")

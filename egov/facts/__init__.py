@@ -149,6 +149,15 @@ def change(before: Value | Gap, after: Value | Gap, better: str = "higher") -> C
     return Change(before, after, better) if present(before, after) else gaps(before, after)
 
 
+def over_time(q: "Query", text: str) -> Change | Gap | None:
+    """The change of a figure from its first value to its latest by the edition; ``None`` when
+    both are the same observation (one value so far: no change to speak of)."""
+    first, latest = q(f"{text}@first"), q(f"{text}@latest")
+    if present(first, latest) and first.period == latest.period:
+        return None
+    return change(first, latest)
+
+
 def compare(x: Value | Gap, than: Value | Gap) -> Change | Gap:
     """``x`` against ``than``: ``direction`` is ``"up"`` when x is the larger."""
     return change(than, x)
@@ -160,6 +169,15 @@ def share(part: Value | Gap, whole: Value | Gap) -> Value | Gap:
         return gaps(part, whole)
     return derived(100 * float(part) / float(whole), "percent", f"100 * ({part.expr}) / ({whole.expr})",
                    part, whole, period=whole.period)
+
+
+def add(*values: Value | Gap) -> Value | Gap:
+    """The sum of values in one unit (parts adding up to a whole), as a derived value."""
+    if not present(*values):
+        return gaps(*values)
+    last = max((v.period for v in values if v.period), key=periods.key, default=None)
+    return derived(sum(float(v) for v in values), values[0].unit, " + ".join(f"({v.expr})" for v in values),
+                   *values, period=last)
 
 
 def ratio(a: Value | Gap, b: Value | Gap) -> Value | Gap:
@@ -229,6 +247,14 @@ def corrections(q: "Query") -> list[dict]:
     rows = q.obs[(q.obs["status"] == "corrected") & by]
     rows = rows.sort_values(["indicator_id", "breakdown", "period"])
     return [{"value": _value(r), "printed": r["printed"], "rule": r["rule"]} for r in rows.to_dict("records")]
+
+
+def relabelled(obs) -> list[dict]:
+    """Values reported as printed under a label that says less than what they count, each with
+    the rule that shows what they are (the article's 901 'State Council' websites: CNNIC's
+    label for the central level, www.gov.cn included)."""
+    rows = obs[(obs["status"] == "reported") & obs["rule"].notna()]
+    return [{"value": _value(r), "rule": r["rule"]} for r in rows.to_dict("records")]
 
 
 class Query:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from egov.facts import Query, change
+from egov.facts import Query, change, over_time
 
 
 def facts(q: Query) -> dict:
@@ -11,5 +11,5 @@ def facts(q: Query) -> dict:
         "egdi_change": change(q("egdi@prev"), q("egdi")),
         # the rank's move in places, from the two ranks (lower is better)
         "rank_move": change(q("egdi_rank@prev"), q("egdi_rank"), better="lower"),
-        "very_high_change": change(q(f"{very_high}@first"), q(f"{very_high}@latest")),
+        "very_high_change": over_time(q, very_high),
     }

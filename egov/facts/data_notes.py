@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from egov import data, notes
+from egov.facts import relabelled
 
 
 def facts() -> dict:
@@ -12,6 +13,7 @@ def facts() -> dict:
         "counts": notes.counts(),
         "cleaning": notes.cleaning(),
         "corrected": int((obs["status"] == "corrected").sum()),
+        "relabelled": relabelled(obs),
         "derived": int((obs["status"] == "derived").sum()),
         "gaps": int((obs["status"] == "gap").sum()),
         "rules": len(found), "passed": sum(r.passed for r in found), "failed": sum(not r.passed for r in found),

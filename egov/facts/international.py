@@ -43,6 +43,8 @@ def facts(egdi: pd.DataFrame, peers: list[str], as_of: str) -> dict:
         # the rank over the surveys up to this one: improving at every step, worsening, or mixed
         "rank_trend": Trend([_value(r, "rank") for r in upto["rank"]], better="lower") if len(upto) > 1 else None,
         "rank_move": None, "changes": {}, "split": None,
+        # the rank in the latest survey against this one's, when a later survey exists
+        "since": Change(at["rank"], _value(china.loc[last, "rank"], "rank"), better="lower") if last > year else None,
     }
     if prev is not None:
         f["rank_move"] = Change(_value(china.loc[prev, "rank"], "rank"), at["rank"], better="lower")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from egov.facts import Query, change, compare, present, ranking, trend
+from egov.facts import Query, add, change, compare, present, ranking, trend
 
 
 def facts(q: Query) -> dict:
@@ -13,6 +13,7 @@ def facts(q: Query) -> dict:
     columns, columns_prev = q("gov_website_columns"), q("gov_website_columns@prev")
     types = ["info_disclosure", "online_services", "news"]
     return {
+        "relabel": _relabel(q),
         "total": total,
         # the count fell or rose since the last CNNIC report, and since the first one
         "since_prev": change(prev, total),
@@ -37,3 +38,18 @@ def facts(q: Query) -> dict:
                                          q("homepage_updates_growth[level=all]")),
         "updates_all_prev": q("homepage_updates_growth[level=all]@prev"),
     }
+
+
+def _relabel(q: Query) -> dict | None:
+    """The sums showing that CNNIC's figure for 'State Council departments' is the central level,
+    www.gov.cn included: gov.cn + State Council = central, central + provincial and below = total,
+    this edition and in the 45th (2019-12) and 43rd (2018-12) reports. None unless every sum
+    holds (so the text never prints one that does not)."""
+    level = "gov_websites[level={}]{}".format
+    sums = {"central": (add(q(level("govcn", "")), q(level("state_council", ""))), q(level("central", ""))),
+            "total": (add(q(level("central", "")), q(level("provincial_and_below", ""))), q("gov_websites"))}
+    for key, period in (("cnnic45", "@2019-12"), ("cnnic43", "@2018-12")):
+        sums[key] = (add(q(level("central", period)), q(level("provincial_and_below", period))), q("gov_websites" + period))
+    if not all(present(a, b) and float(a) == float(b) for a, b in sums.values()):
+        return None
+    return {k: a for k, (a, _) in sums.items()}

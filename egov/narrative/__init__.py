@@ -191,6 +191,12 @@ def _times(ctx, x, decimals: int = 1):
 
 
 @jinja2.pass_context
+def _multiple(ctx, x):
+    """A growth ratio in words: 'nearly tripled' (:func:`egov.i18n.multiple`)."""
+    return i18n.multiple(_number_of(x, "multiple"), _lang(ctx))
+
+
+@jinja2.pass_context
 def _dec(ctx, x, decimals: int = 4):
     return f"{_number_of(x, 'dec'):.{decimals}f}"
 
@@ -265,6 +271,12 @@ def _country(ctx, iso3):
     return i18n.country_name(str(iso3), _lang(ctx))
 
 
+def _code(text) -> Markup:
+    """A name from the data as a Markdown code span (a rule id): escaped for a code span, where
+    a backslash would show (:func:`egov.markup.code`)."""
+    return Markup(markup.code(str(text)))
+
+
 def _capfirst(text: str) -> str:
     """The first letter upper case, the rest as it is (Jinja's capitalize lowers the rest)."""
     return text[:1].upper() + text[1:]
@@ -286,7 +298,7 @@ def _section(ctx, section_id):
 
 @jinja2.pass_context
 def _index(ctx, col):
-    """A UN index's name: 'osi' → '在线服务指数(OSI)' / 'Online services (OSI)'."""
+    """A UN index's name: 'osi' → '在线服务指数（OSI）' / 'Online services (OSI)'."""
     from egov.un import index_name
 
     return index_name(str(col), _lang(ctx))
@@ -302,9 +314,9 @@ def _rule(ctx, rule_id):
 
 
 FILTERS = {"number": _number, "quantity": _quantity, "period": _period, "pct": _pct, "pp": _pp,
-           "times": _times, "dec": _dec, "rank": _rank, "ordinal": _ordinal, "name": _name,
+           "times": _times, "multiple": _multiple, "dec": _dec, "rank": _rank, "ordinal": _ordinal, "name": _name,
            "breakdown": _breakdown, "updown": _updown, "join": _join, "country": _country, "rule": _rule,
-           "capfirst": _capfirst, "lowerfirst": _lowerfirst, "source": _source, "index": _index,
+           "capfirst": _capfirst, "code": _code, "lowerfirst": _lowerfirst, "source": _source, "index": _index,
            "section": _section}
 
 

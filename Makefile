@@ -15,9 +15,11 @@ reports: setup
 	$(BIN)/egov check
 	$(BIN)/egov build
 
+# Both runs spread the tests over the CPUs (pytest-xdist): tests sharing a build or a module's
+# fixtures stay on one worker (tests/conftest.py), a notebook's cells on one kernel.
 test: setup
-	$(BIN)/python -m pytest $(PLAIN)
-	$(BIN)/python -m pytest --nbval --nbval-current-env notebooks --nbval-sanitize-with tests/nbval-sanitize.cfg $(PLAIN)
+	$(BIN)/python -m pytest -n auto --dist loadscope $(PLAIN)
+	$(BIN)/python -m pytest -n auto --dist loadfile --nbval --nbval-current-env notebooks --nbval-sanitize-with tests/nbval-sanitize.cfg $(PLAIN)
 
 check: setup
 	$(BIN)/egov check

@@ -19,6 +19,8 @@ FIX = Path(__file__).resolve().parent / "fixtures"
 BIN = Path(sys.executable).parent
 ARTIFACTS = ROOT / "test-artifacts"
 EGOV = [sys.executable, "-m", "egov"]
+#: The reports' languages, Chinese first.
+LANGS = ("zh", "en")
 #: Headless Chromium's flags for the browser checks.
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                   "--disable-background-networking", "--disable-component-update"]
@@ -151,3 +153,32 @@ def ended(process) -> bool:
         return not process.is_running() or process.status() == psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return True
+
+
+# ------------------------------------------------------------------------------ charts and notebooks
+
+def make_chart(chart_id: str, lang: str, sections, egdi, as_of: str = "2020-06"):
+    """A chart drawn as a notebook draws it, from the ``sections`` and ``egdi`` fixtures."""
+    from egov import charts, un
+
+    c = charts.CHARTS[chart_id]
+    return charts.make(chart_id, lang, as_of, obs=sections.get(c.section), egdi=egdi, peers=un.DEFAULT_PEERS)
+
+
+def execute_report(notebook: Path, lang: str, parameters: dict, out: Path):
+    """Execute one notebook as ``egov build`` does, without rendering it: the build's worker
+    runs it through the ``egov`` papermill engine, on a kernel forked from this process's
+    template (started with the first notebook, reused by the next), with the build's kernel
+    environment and data-read trace. Returns the worker's result: ``ok``, ``error`` (naming
+    the cell) and ``outputs["ipynb"]``, the executed notebook."""
+    from egov.build import worker
+    from egov.build.engine import kernel_env
+    from egov.build.hashing import data_dir
+    from egov.build.layout import record_name, show
+    from egov.build.records import ReportTask
+
+    task = ReportTask(key=f"{lang}/{notebook.stem}", notebook=str(notebook), label=show(notebook),
+                      record=record_name(notebook), lang=lang, parameters={"lang": lang, **parameters},
+                      execute=True, executed=None, formats=(), kernel=None, timeout=None, show_code=False,
+                      kernel_env=kernel_env(), data_dir=str(data_dir()), staging=str(out))
+    return worker.run_report(task)

@@ -16,7 +16,9 @@ from matplotlib.text import Text
 
 from egov import charts, display, theme
 from egov.charts import new_media, time
-from tests.test_charts import LANGS, _close_figures, egdi, make, sections  # noqa: F401 (fixtures)
+from tests.helpers import LANGS, make_chart
+
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 #: The article's edition and others that draw the charts with other data (`egov editions`).
 EDITIONS = ("2020-06", "2019-12", "2018-12", "2016-12", "2023-03")
@@ -28,7 +30,7 @@ def inputs(sections, egdi):
 
 
 def draw(chart_id, lang, as_of, inputs):
-    return make(chart_id, lang, *inputs, as_of=as_of)
+    return make_chart(chart_id, lang, *inputs, as_of=as_of)
 
 
 # --------------------------------------------------------------------------- what is drawn where

@@ -9,7 +9,6 @@ import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 import pytest
 from matplotlib import font_manager
 from matplotlib.collections import QuadMesh
@@ -17,30 +16,9 @@ from matplotlib.patches import Rectangle
 
 from egov import charts, data, display, i18n, periods, theme, un
 from egov.charts.frame import wrap
+from tests.helpers import LANGS, make_chart
 
-LANGS = ("zh", "en")
-
-
-@pytest.fixture(scope="module")
-def sections() -> dict[str, pd.DataFrame]:
-    return {s: data.observations(section=s) for s in ("platform", "capability", "sharing", "websites", "new_media")}
-
-
-@pytest.fixture(scope="module")
-def egdi() -> pd.DataFrame:
-    return data.un_egdi()
-
-
-def make(chart_id: str, lang: str, sections, egdi, as_of: str = "2020-06"):
-    c = charts.CHARTS[chart_id]
-    return charts.make(chart_id, lang, as_of, obs=sections.get(c.section), egdi=egdi, peers=un.DEFAULT_PEERS)
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 # --------------------------------------------------------------------------- theme
 
@@ -83,7 +61,7 @@ def test_chart_renders_without_missing_glyphs(chart_id, lang, sections, egdi, ca
     theme.setup()
     with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
         warnings.simplefilter("always")
-        chart = make(chart_id, lang, sections, egdi)
+        chart = make_chart(chart_id, lang, sections, egdi)
         assert isinstance(chart, display.Chart), chart
         png = chart.png()
     glyphs = [str(w.message) for w in caught if "Glyph" in str(w.message) or "missing from" in str(w.message)]
@@ -96,7 +74,7 @@ def test_chart_renders_without_missing_glyphs(chart_id, lang, sections, egdi, ca
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("chart_id", list(charts.CHARTS))
 def test_chart_has_title_period_unit_and_source(chart_id, lang, sections, egdi):
-    chart = make(chart_id, lang, sections, egdi)
+    chart = make_chart(chart_id, lang, sections, egdi)
     texts = [t.get_text() for t in chart.fig.texts]
     assert chart.title and chart.subtitle
     flat = [t.replace("\n", "") for t in texts]
@@ -117,7 +95,7 @@ def test_chart_has_title_period_unit_and_source(chart_id, lang, sections, egdi):
 
 def test_lang_switches_every_label(sections, egdi):
     for chart_id in charts.CHARTS:
-        zh, en = (make(chart_id, lang, sections, egdi) for lang in LANGS)
+        zh, en = (make_chart(chart_id, lang, sections, egdi) for lang in LANGS)
         assert zh.title != en.title and zh.source != en.source and zh.table.head != en.table.head
         assert list(zh.table.tidy.columns) != list(en.table.tidy.columns)
         plt.close(zh.fig)
@@ -149,7 +127,7 @@ def _shown_texts(fig) -> str:
 
 @pytest.mark.parametrize("chart_id", list(charts.CHARTS))
 def test_plotted_values_are_the_data(chart_id, sections, egdi):
-    chart = make(chart_id, "zh", sections, egdi)
+    chart = make_chart(chart_id, "zh", sections, egdi)
     drawn = _plotted_numbers(chart.fig)
     texts = _shown_texts(chart.fig)
     c = charts.CHARTS[chart_id]
@@ -204,7 +182,7 @@ def test_alt_text_states_the_key_numbers_in_the_charts_language(chart_id, sectio
     it draws (China's, for the UN charts), written as the chart writes it; no Chinese in English."""
     un_chart = charts.CHARTS[chart_id].reads != "obs"
     for lang in LANGS:
-        chart = make(chart_id, lang, sections, egdi)
+        chart = make_chart(chart_id, lang, sections, egdi)
         assert chart.alt.startswith(i18n.pick(lang, "图：", "Chart: ") + chart.title.replace("\n", " "))
         stated = 0
         for (ind, brk), r in chart.data.groupby(["indicator_id", "breakdown"]):
@@ -226,10 +204,10 @@ def test_alt_text_states_the_key_numbers_in_the_charts_language(chart_id, sectio
 @pytest.mark.parametrize("lang", LANGS)
 def test_nothing_for_as_of_says_so(lang, sections, egdi):
     for chart_id in ("platform_reach", "ecert", "identity", "homepage_updates"):
-        out = make(chart_id, lang, sections, egdi, as_of="2015-06")
+        out = make_chart(chart_id, lang, sections, egdi, as_of="2015-06")
         assert isinstance(out, display.NoData)
         assert ("2015年6月" if lang == "zh" else "June 2015") in out.message
-    gain = make("egdi_gain", lang, sections, egdi, as_of="2013-06")
+    gain = make_chart("egdi_gain", lang, sections, egdi, as_of="2013-06")
     assert isinstance(gain, display.NoData) and "2014" in gain.message
 
 

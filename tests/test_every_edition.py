@@ -1,27 +1,34 @@
-"""Every edition, every notebook, both languages, executed for real by ``egov build``.
+"""Every edition, every notebook, both languages, executed for real as ``egov build`` executes them.
 
 An edition fails on: an exception; ``nan``, ``None`` or ``<NA>`` in the text; more than one gap
 notice in a section; a printed number or a comparative word that the data contradicts (each
-block's recorded figures and claims, recomputed from the observations). This is the slowest
-test of the suite (every edition builds 16 reports); ``-k "not every_edition"`` skips it.
+block's recorded figures and claims, recomputed from the observations).
+
+Each notebook runs through the build's own worker (:func:`tests.helpers.execute_report`: the
+``egov`` papermill engine, a new kernel forked from a warm template, the build's kernel
+environment), but is not rendered: the session's build (``built_reports``) renders and opens
+one edition's pages, and the text checked here is the executed notebooks'. One template serves
+every edition a test process runs; pytest-xdist spreads the editions and languages over the
+workers (tests/conftest.py). This is still the slowest test of the suite (16 editions × 16 notebooks);
+``-k "not every_edition"`` skips it.
 """
 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from functools import lru_cache
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from egov import data, editions
+from egov.build import forkclient
+from egov.build.layout import DEFAULT_NOTEBOOKS, discover
+from tests.helpers import LANGS, execute_report
 from tests.narrative_checks import problems
 
-ROOT = Path(__file__).resolve().parent.parent
 EDITIONS = list(editions.editions())
+#: The section notebooks a build of notebooks/ runs.
+NOTEBOOKS = discover(DEFAULT_NOTEBOOKS)
 #: What only a gap notice says (the one per section), and what no report may say any more: the
 #: old one-sentence-per-gap messages.
 NOTICE = re.compile(r"本期（[^）]*）数据不全|数据中没有本期（[^）]*）本节的数字|"
@@ -32,15 +39,11 @@ PER_GAP = re.compile(r"此处从略|本图从略|so this is left out|so it is le
 EMPTY = re.compile(r"\bnan\b|\bNaN\b|\bNone\b(?! [a-z])|<NA>")
 
 
-@lru_cache(maxsize=None)
-def build(edition: str, out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "egov", "build", "-p", "as_of", edition, "--format", "html",
-                           "--workers", "2", "-o", str(out / edition)], capture_output=True, text=True, cwd=ROOT)
-
-
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("editions")
+def warm_kernels():
+    """The template process this module's notebooks are forked from, ended with the module."""
+    yield
+    forkclient.stop()
 
 
 @pytest.fixture(scope="module")
@@ -60,20 +63,19 @@ def _texts(book) -> list[tuple[str, dict]]:
     return out
 
 
-@pytest.mark.parametrize("edition", EDITIONS)
-def test_every_edition_builds_and_its_text_agrees_with_the_data(edition, reports, obs):
-    run = build(edition, reports)
-    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-4000:]
+@pytest.mark.parametrize("edition, lang", [(edition, lang) for edition in EDITIONS for lang in LANGS])
+def test_every_edition_builds_and_its_text_agrees_with_the_data(edition, lang, warm_kernels, obs, tmp_path):
     found = []
-    for lang in ("zh", "en"):
-        books = sorted((reports / edition / lang).glob("*.ipynb"))
-        assert len(books) == 8 and all((reports / edition / lang / f"{b.stem}.html").exists() for b in books)
-        for path in books:
-            texts = _texts(nbformat.read(path, as_version=4))
-            where = f"{edition} {lang}/{path.stem}"
-            assert texts and texts[0][0].startswith("# "), f"{where}: no title"
-            notices = sum(len(NOTICE.findall(t)) for t, _ in texts)
-            found += [f"{where}: {notices} gap notices"] if notices > 1 else []
-            found += [f"{where}: {m!r} in {t[:120]!r}" for t, _ in texts for m in EMPTY.findall(t) + PER_GAP.findall(t)]
-            found += [f"{where}: {p}" for _, meta in texts if meta for p in problems(meta, obs)]
+    for notebook in NOTEBOOKS:
+        result = execute_report(notebook, lang, {"as_of": edition}, tmp_path)
+        where = f"{edition} {lang}/{notebook.stem}"
+        if not result.ok:
+            found.append(f"{where}: {result.error}")
+            continue
+        texts = _texts(nbformat.read(result.outputs["ipynb"], as_version=4))
+        assert texts and texts[0][0].startswith("# "), f"{where}: no title"
+        notices = sum(len(NOTICE.findall(t)) for t, _ in texts)
+        found += [f"{where}: {notices} gap notices"] if notices > 1 else []
+        found += [f"{where}: {m!r} in {t[:120]!r}" for t, _ in texts for m in EMPTY.findall(t) + PER_GAP.findall(t)]
+        found += [f"{where}: {p}" for _, meta in texts if meta for p in problems(meta, obs)]
     assert not found, "\n".join(found)

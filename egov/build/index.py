@@ -66,8 +66,7 @@ def context(manifest: Manifest, order: list[str], reports_dir: Path, lang: str) 
     other = "en" if lang == "zh" else "zh"
     return {
         "lang": lang, "html_lang": LANGUAGES[lang][0],
-        "other": {"href": PAGES[other], "name": LANGUAGES[other][1], "html_lang": LANGUAGES[other][0],
-                  "code": other},
+        "other": {"href": PAGES[other], "name": LANGUAGES[other][1], "html_lang": LANGUAGES[other][0]},
         "edition": i18n.period(box.edition, lang) if box and box.edition else None,
         "takeaways": Markup(box.content) if box else None,
         "reports": reports,

@@ -140,7 +140,8 @@ def full_report(sections: list[tuple[str, str]], lang: str) -> str:
 
 def environment():
     """The Jinja environment of the build's pages: autoescaped (data strings are text), strict
-    about undefined names."""
+    about undefined names; ``| links`` makes the bare web addresses of the project's own
+    sentences (the licence, the citation) links."""
     import jinja2
 
     from egov import markup

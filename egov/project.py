@@ -99,7 +99,8 @@ def shown(path: str | os.PathLike, root: Path | None = None) -> str:
     >>> shown(find().root / "data" / "x.csv"), shown("/etc/passwd", Path("/srv/egov"))
     ('data/x.csv', '/etc/passwd')
     """
-    p = Path(path).resolve()
+    p = Path(path)
+    p = p.parent.resolve() / p.name if p.name else p.resolve()  # the name given, not a symlink's target
     if root is None:
         try:
             root = find().root

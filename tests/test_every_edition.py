@@ -20,15 +20,15 @@ import re
 import nbformat
 import pytest
 
-from egov import data, editions
+from egov import data, editions, project
 from egov.build import forkclient
-from egov.build.layout import DEFAULT_NOTEBOOKS, discover
+from egov.build.layout import discover
 from tests.helpers import LANGS, execute_report
 from tests.narrative_checks import problems
 
 EDITIONS = list(editions.editions())
 #: The section notebooks a build of notebooks/ runs.
-NOTEBOOKS = discover(DEFAULT_NOTEBOOKS)
+NOTEBOOKS = discover(project.find().notebooks)
 #: What only a gap notice says (the one per section), and what no report may say any more: the
 #: old one-sentence-per-gap messages.
 NOTICE = re.compile(r"本期（[^）]*）数据不全|数据中没有本期（[^）]*）本节的数字|"

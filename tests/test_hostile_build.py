@@ -437,7 +437,7 @@ def test_a_notebook_that_cannot_be_read_fails_alone(fresh, capsys, make, message
     assert (reports / "en" / "reads_platform.html").is_file() and (reports / "en" / "reads_websites.html").is_file()
     entry = read_manifest(fresh)["reports"]["en/broken"]
     assert entry["status"] == "failed" and entry["error"].startswith(line)
-    assert "build failed" in (reports / "index.html").read_text(encoding="utf-8")
+    assert "build failed" in (reports / "index.en.html").read_text(encoding="utf-8")  # the English front door
 
 
 def _set(path: list, value):
@@ -483,8 +483,8 @@ def _stale_marks(root: Path) -> dict:
 
 def _index_marks(root: Path) -> list[tuple[str, str]]:
     """The stale marks the index shows: (the reason in its title, the text)."""
-    html = (root / "reports" / "index.html").read_text(encoding="utf-8")
-    return re.findall(r'<span class="stale" title="([^"]*)">([^<]*)</span>', html)
+    html = "".join((root / "reports" / name).read_text(encoding="utf-8") for name in ("index.html", "index.en.html"))
+    return re.findall(r'<(?:span|p) class="stale" title="([^"]*)">\s*([^<]*?)\s*</(?:span|p)>', html)
 
 
 def test_html_only_keeps_the_pdfs_as_they_were(project):

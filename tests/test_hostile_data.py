@@ -62,7 +62,7 @@ MARKERS = ("emph", "tick", "gone", "why", "bold1", "ital", "Research", "code1")
 INSPECT = """() => ({
   links: Array.from(document.querySelectorAll('main a')).map(a => a.getAttribute('href') || ''),  // the page's own navigation and footer are the template's
   images: Array.from(document.images).map(i => [i.getAttribute('src').slice(0, 30), i.complete && i.naturalWidth > 0]),
-  charts: document.querySelectorAll('.egov-chart img').length,
+  charts: document.querySelectorAll('figure.egov-figure img').length,
   marked: Array.from(document.querySelectorAll('em, strong, i, b, del, s, code, table:not(.dataframe), blockquote, dl, input, math'))
               .map(e => e.tagName + ': ' + e.textContent),
   text: document.body.innerText,
@@ -123,9 +123,9 @@ def _check_page(browser, path: Path, lang: str) -> None:
         context.close()
     name = f"{lang}/{path.name}"
     assert not left and not dialogs, f"{name}: requests {left}, dialogs {dialogs}"
-    # in-page anchors, CSV downloads, and the project's links to the other section pages (the
-    # overview's grid): never a link made from a label
-    assert all(h.startswith(("#", "data:")) or re.fullmatch(r"\d\d_[a-z_]+\.html", h)
+    # in-page anchors, CSV downloads, and the project's own links (the overview's grid, each page's
+    # navigation to the sections and the front door): never a link made from a label
+    assert all(h.startswith(("#", "data:")) or re.fullmatch(r"(\.\./(zh|en)/)?\d\d_[a-z_]+\.html|\.\./index(\.en)?\.html(#cite)?", h)
                for h in seen["links"]), f"{name}: links {seen['links']}"
     assert all(src.startswith("data:image/png") and ok for src, ok in seen["images"]), f"{name}: {seen['images']}"
     marked = [m for m in seen["marked"] if any(w in m for w in MARKERS)]

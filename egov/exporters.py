@@ -18,6 +18,7 @@ is left out (WeasyPrint logs a warning), so rendering a page never makes a reque
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -179,4 +180,9 @@ class EgovPDFExporter(EgovHTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         html, resources = super().from_notebook_node(nb, resources, **kw)
         resources["output_extension"] = ".pdf"
-        return html_to_pdf(html), resources
+        return html_to_pdf(_SECTION_LINK.sub("", html)), resources
+
+
+#: A link to another section's page (the overview's grid): it works only beside the other pages,
+#: so a section's PDF keeps its text and drops the link (the full report links within itself).
+_SECTION_LINK = re.compile(r'\shref="(?:\.\./(?:zh|en)/)?\d\d_[a-z_]+\.html(?:#[^"]*)?"')

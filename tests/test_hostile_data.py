@@ -62,7 +62,7 @@ MARKERS = ("emph", "tick", "gone", "why", "bold1", "ital", "Research", "code1")
 INSPECT = """() => ({
   links: Array.from(document.querySelectorAll('main a')).map(a => a.getAttribute('href') || ''),  // the page's own navigation and footer are the template's
   images: Array.from(document.images).map(i => [i.getAttribute('src').slice(0, 30), i.complete && i.naturalWidth > 0]),
-  charts: document.querySelectorAll('.egov-chart img').length,
+  charts: document.querySelectorAll('figure.egov-figure img').length,
   marked: Array.from(document.querySelectorAll('em, strong, i, b, del, s, code, table:not(.dataframe), blockquote, dl, input, math'))
               .map(e => e.tagName + ': ' + e.textContent),
   text: document.body.innerText,

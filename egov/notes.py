@@ -15,7 +15,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from egov import checks, data, periods, source, tables
-from egov.credits import publisher, source_name, source_title
+from egov.credits import publisher, source_line, source_name, source_title
 from egov.i18n import indicator_name, labels, paren, period, pick, status
 from egov.tables import numbers
 
@@ -213,7 +213,7 @@ def derived_table(lang: str) -> Table:
         pick(lang, "来源", "source"): [source_name(s, lang) for s in rows["source_id"]],
     })
     table = tables.records(shown, lang, sub=rule, kinds={shown.columns[3]: "number"}, tidy=full)
-    return Table(table, "derived", pick(lang, "数据来源：见表内", "Sources: as listed in the table"))
+    return Table(table, "derived", source_line(rows["source_id"], lang))
 
 
 def gaps_table(lang: str) -> Table:

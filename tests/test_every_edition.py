@@ -35,7 +35,8 @@ NOTICE = re.compile(r"本期（[^）]*）数据不全|数据中没有本期（[^
                     r"Some figures are missing from this edition \([^)]*\)|This section has no figures for this edition")
 PER_GAP = re.compile(r"此处从略|本图从略|so this is left out|so it is left out|The data has no figure for|"
                      r"the data has nothing for it")
-#: An empty value printed as text (the English word "None" starting a sentence is not one).
+#: A missing value printed as Python or pandas writes it ("None of the sources…", English prose
+#: in a curator's note, is not one).
 EMPTY = re.compile(r"\bnan\b|\bNaN\b|\bNone\b(?! [a-z])|<NA>")
 
 

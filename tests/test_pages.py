@@ -110,7 +110,8 @@ def test_corrections_are_a_heading(built_reports):
 
 
 def _sentences(text: str) -> int:
-    return len([s for s in re.split(r"(?<=[.。!?！？])\s*", text.strip()) if s])
+    """Sentences: ending in 。！？, or in .!? before a space and a capital (not 20.0% or www.gov.cn)."""
+    return len([s for s in re.split(r"(?<=[。！？])|(?<=[.!?])\s+(?=[A-Z“\"(])", text.strip()) if s.strip()])
 
 
 def test_prose_flows_in_paragraphs(built_reports):

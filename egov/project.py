@@ -94,12 +94,12 @@ def find(explicit: str | os.PathLike | None = None) -> Project:
 def shown(path: str | os.PathLike, root: Path | None = None) -> str:
     """A path as messages and records show it: relative to the project's root (``root``, else
     the project :func:`find` gives) when inside it, else absolute; never relative to the
-    working folder, which for a cron job is anything.
+    working folder, which for a cron job is anything. A symlink is named, not where it leads.
 
     >>> shown(find().root / "data" / "x.csv"), shown("/etc/passwd", Path("/srv/egov"))
     ('data/x.csv', '/etc/passwd')
     """
-    p = Path(path).resolve()
+    p = Path(os.path.abspath(path))
     if root is None:
         try:
             root = find().root

@@ -112,7 +112,8 @@ class EgovHTMLExporter(HTMLExporter):
 
 
 def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
-    """Lay out an egov HTML page as PDF with WeasyPrint (print media, A4, page numbers)."""
+    """Lay out an egov HTML page as PDF with WeasyPrint (print media, A4, page numbers); links
+    to other sections' pages are dropped (:data:`_SECTION_LINK`)."""
     try:
         import weasyprint
     except (ImportError, OSError) as err:  # not installed, or its system libraries (Pango) missing
@@ -122,6 +123,7 @@ def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
         ) from None
 
     ident = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    html = _SECTION_LINK.sub("", html)
     return weasyprint.HTML(string=html, base_url=base_url,
                            url_fetcher=offline_fetcher()).write_pdf(pdf_identifier=ident)
 
@@ -180,7 +182,7 @@ class EgovPDFExporter(EgovHTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         html, resources = super().from_notebook_node(nb, resources, **kw)
         resources["output_extension"] = ".pdf"
-        return html_to_pdf(_SECTION_LINK.sub("", html)), resources
+        return html_to_pdf(html), resources
 
 
 #: A link to another section's page (the overview's grid): it works only beside the other pages,

@@ -370,8 +370,10 @@ def test_template_change_renders_again_without_executing(project, capsys, monkey
     mtime = ipynb.stat().st_mtime_ns
     html = (project / "reports" / "en" / "reads_websites.html").read_bytes()
     assert egov_build(project, "--lang", "en") == 0
-    out = capsys.readouterr().err
+    said = capsys.readouterr()
+    out = said.err
     assert "rendered en/reads_websites (html, pdf)" in out and "executed" not in out
+    assert re.search(r"egov build: 0 built, [1-9]\d* re-rendered, 0 up to date, 0 failed", said.out), said.out
     assert ipynb.stat().st_mtime_ns == mtime
     assert (project / "reports" / "en" / "reads_websites.html").read_bytes() == html
     assert set(dry_run(project, capsys, "--lang", "en").values()) == {"fresh"}

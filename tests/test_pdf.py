@@ -102,6 +102,22 @@ def test_full_report_opens_with_a_cover(built_reports, lang):
     subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(out)], check=True)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_covers_contents_link_to_every_section(built_reports, lang):
+    """Each entry of the cover's contents is a link within the document (Chinese headings' ids
+    are percent-encoded, so a link that does not escape its % leads nowhere)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    with open(built_reports / lang / "full_report.pdf", "rb") as f:
+        cover = next(PDFPage.create_pages(PDFDocument(PDFParser(f))))
+        targets = {resolve1(resolve1(a).get("Dest")) for a in resolve1(cover.annots) or []} - {None}
+    sections = len(list((built_reports / lang).glob("0*.html")))
+    assert len(targets) == sections, f"{lang} cover links to {len(targets)} of {sections} sections"
+
+
 @pytest.mark.parametrize("lang, expected", [("zh", ["原文的十张图", "原文图10", "对原文的四处更正"]),
                                             ("en", ["The article's ten charts", "Article chart 10",
                                                     "Corrections to the article as printed"])])

@@ -179,7 +179,8 @@ def build(opts: Options) -> int:
             signal.signal(sig, handler)
         progress.close()
     failures = job.failures
-    summary = (f"egov build: {job.built} built, {len(jobs) - len(todo)} up to date, {len(failures)} failed "
+    rerendered = f"{job.rerendered} re-rendered, " if job.rerendered else ""
+    summary = (f"egov build: {job.built} built, {rerendered}{len(jobs) - len(todo)} up to date, {len(failures)} failed "
                f"in {time.monotonic() - started:.1f} s → {show(opts.reports_dir / INDEX)}")
     print(summary, file=sys.stderr if failures else sys.stdout)
     if failures:

@@ -169,7 +169,8 @@ class Build:
         self.staging = pub.staging_dir(self.reports_dir)
         self.log = str(self.staging / "workers.log")
         self.failures: list[str] = []
-        self.built = 0
+        self.built = 0  # executed and published
+        self.rerendered = 0  # published from the notebook already executed (the templates changed)
         self.waiting_pdf: dict[str, Result] = {}
         self.versions: dict = {}
 
@@ -321,6 +322,7 @@ class Build:
             msg = pub.publish(job, result, self.manifest, self.reports_dir, self.versions, self.opts.show_code)
             pub.write_manifest(self.reports_dir, self.manifest)
         self.built += result.ok and job.execute
+        self.rerendered += result.ok and not job.execute
         if result.ok:
             self.touched.add(job.lang)
         if not result.ok and job.notebook.stem in self.staged[job.lang]:

@@ -38,14 +38,6 @@ def report_lang(nb) -> str:
     return md.get("egov", {}).get("lang") or md.get("papermill", {}).get("parameters", {}).get("lang") or ""
 
 
-def sections(folder) -> list[str]:
-    """The stems of the report notebooks in ``folder`` (the notebook's own: the notebooks folder
-    in a build, ``reports/<lang>/`` for an executed copy), in order, as ``egov build`` finds them."""
-    from egov.build.layout import discover
-
-    return [p.stem for p in discover(Path(folder))] if folder and Path(folder).is_dir() else []
-
-
 def page_context(nb, lang: str, stem: str, sections: list[str] | None) -> dict:
     """What a report page says around its cells: its edition (papermill's ``as_of``, else the
     one its title's output records, :meth:`egov.section.Section.show`, in words)
@@ -101,13 +93,15 @@ class EgovHTMLExporter(HTMLExporter):
         return True
 
     def from_notebook_node(self, nb, resources=None, **kw):
+        from egov.build.layout import section_stems
+
         lang = report_lang(nb)
         if lang in ("zh", "en"):
             self.language_code = lang
         resources = dict(resources or {})
         resources["egov_show_code"] = bool(self.show_code)
         meta = resources.get("metadata") or {}
-        resources["egov_page"] = page_context(nb, lang, meta.get("name", ""), sections(meta.get("path")))
+        resources["egov_page"] = page_context(nb, lang, meta.get("name", ""), list(section_stems(meta.get("path"))))
         return super().from_notebook_node(nb, resources, **kw)
 
 

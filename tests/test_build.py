@@ -124,7 +124,7 @@ def test_build_writes_notebook_html_pdf_index_and_manifest(fixture_build):
     assert e["data"]["reads"] == [{"indicators": None, "section": "websites", "table": "observations"}]
     assert len(e["data"]["fingerprint"]) == 64
     assert {"papermill", "nbconvert", "weasyprint", "python"} <= set(e["packages"])
-    assert set(e["outputs"]) == {"ipynb", "html", "pdf"}
+    assert set(e["outputs"]) == {"ipynb", "csv", "html", "pdf"}  # csv: its charts' data
     assert e["title"] == "政府网站"
     assert manifest["reports"]["en/reads_websites"]["title"] == "Government websites"
     # the data each report read differs: reads_platform read its own section
@@ -153,7 +153,7 @@ def test_html_is_self_contained_and_filtered(fixture_build):
         assert 'download="gov_websites.csv" href="data:text/csv;charset=utf-8,' in page
         assert "import egov.data" not in page  # code hidden, remove-cell removed
         assert "Parameters (papermill)" not in page  # parameters cell removed
-    assert '<html lang="zh-CN">' in zh and "来源：CNNIC 第46次报告" in zh and "下载表格数据" in zh
+    assert '<html lang="zh-CN">' in zh and "来源：CNNIC 第46次报告" in zh and "下载图表数据" in zh
     assert "Government websites" not in zh and "政府网站" in zh  # lang-en cells dropped
     assert '<html lang="en">' in en and "Source: CNNIC, 46th report" in en
     assert "这一节" not in en  # lang-zh cells dropped
@@ -377,6 +377,31 @@ def test_template_change_renders_again_without_executing(project, capsys, monkey
     assert ipynb.stat().st_mtime_ns == mtime
     assert (project / "reports" / "en" / "reads_websites.html").read_bytes() == html
     assert set(dry_run(project, capsys, "--lang", "en").values()) == {"fresh"}
+    entry = json.loads((project / "reports" / "manifest.json").read_text())["reports"]["en/reads_websites"]
+    assert "csv" in entry["outputs"] and not entry.get("stale")  # the charts' data comes with the run
+
+
+def test_a_deleted_charts_csv_is_made_again(project, capsys):
+    """The charts' data beside an executed notebook (for JupyterLab) is part of the run: deleted,
+    the report is executed again."""
+    csv = project / "reports" / "en" / "reads_websites.csv"
+    assert csv.read_text(encoding="utf-8").startswith("chart,period,value\n")
+    csv.unlink()
+    assert dry_run(project, capsys, "--lang", "en")["en/reads_websites"] == "run: its charts' CSV missing or modified"
+    assert egov_build(project, "--lang", "en") == 0
+    assert csv.is_file()
+
+
+def test_a_new_section_renders_the_pages_that_link_to_it(project, capsys):
+    """A page links the sections before and after it: a notebook added to the folder renders the
+    existing pages again (without executing them), so none keeps a stale "next" link."""
+    shutil.copy(project / "notebooks" / "reads_websites.ipynb", project / "notebooks" / "reads_zz.ipynb")
+    plan = dry_run(project, capsys, "--lang", "en", "--format", "html")
+    assert plan["en/reads_zz"] == "run: not built before"
+    assert plan["en/reads_websites"] == "render (html): html: the egov library or the report's sections changed"
+    assert egov_build(project, "--lang", "en", "--format", "html") == 0
+    page = (project / "reports" / "en" / "reads_websites.html").read_text(encoding="utf-8")
+    assert 'href="reads_zz.html"' in page
 
 
 def test_force_and_missing_outputs(project, capsys):

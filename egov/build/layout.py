@@ -22,6 +22,9 @@ TEMPLATE_DIR = PACKAGE_DIR / "templates" / "egov"
 PAGES_DIR = PACKAGE_DIR / "templates" / "build"
 LANGS = ("zh", "en")
 FORMATS = ("html", "pdf")
+#: What executing a report writes (the executed notebook, its charts' data); the formats are
+#: rendered from it.
+EXECUTED = ("ipynb", "csv")
 MANIFEST = "manifest.json"
 #: Every section of a language in one PDF, each section from a new page.
 FULL_REPORT = "full_report.pdf"
@@ -43,7 +46,7 @@ SOURCE_DATE_EPOCH = "1577836800"
 #: A file the build makes, as the manifest names it (relative to the reports folder): a
 #: report ``<lang>/<name>.<format>``, a failed copy ``<lang>/failed/<name>.ipynb``, or a file of
 #: the one-file dataset ``data/egov-….csv``.
-_REPORT_FILE = re.compile(r"(?:zh|en)/(?:failed/)?[^/\\]+\.(?:ipynb|html|pdf)|data/egov-[^/\\]+")
+_REPORT_FILE = re.compile(r"(?:zh|en)/(?:failed/)?[^/\\]+\.(?:ipynb|csv|html|pdf)|data/egov-[^/\\]+")
 
 _root: Path | None = None
 
@@ -131,6 +134,12 @@ def discover(notebooks_dir: Path) -> list[Path]:
     if not notebooks_dir.is_dir():
         raise ParameterError(f"no notebooks folder: {show(notebooks_dir)}")
     return sorted(p for p in notebooks_dir.glob("*.ipynb") if not p.name.startswith(("_", ".")))
+
+
+def section_stems(folder) -> tuple[str, ...]:
+    """The stems of the report notebooks in ``folder``, in order: the sections a report page
+    links to (before, after, the data notes), so a page is rendered again when they change."""
+    return tuple(p.stem for p in discover(Path(folder))) if folder and Path(folder).is_dir() else ()
 
 
 def select(notebooks: list[Path], only: list[str] | None) -> list[Path]:

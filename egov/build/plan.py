@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from egov.build import hashing
-from egov.build.layout import BUILD_SCHEMA, in_reports, record_name, show
+from egov.build.layout import BUILD_SCHEMA, in_reports, record_name, section_stems, show
 from egov.build.manifest import Entry, Manifest, Output
 from egov.build.records import FullTask
 
@@ -42,9 +42,13 @@ def exec_key(inputs: dict) -> str:
     return hashing.hash_obj({"schema": BUILD_SCHEMA, **inputs})
 
 
-def render_key(ipynb_sha: str, fmt: str, template: str, show_code: bool, library: str) -> str:
-    return hashing.hash_obj({"schema": BUILD_SCHEMA, "ipynb": ipynb_sha, "format": fmt,
-                             "template": template, "show_code": show_code, "egov_library": library})
+def render_key(ipynb_sha: str, fmt: str, template: str, show_code: bool, library: str,
+               sections: tuple[str, ...]) -> str:
+    """What a report page is rendered from: ``sections`` are the report's sections it links to
+    (:func:`egov.build.layout.sections`), so adding or removing a notebook renders its
+    neighbours' pages again."""
+    return hashing.hash_obj({"schema": BUILD_SCHEMA, "ipynb": ipynb_sha, "format": fmt, "template": template,
+                             "show_code": show_code, "egov_library": library, "sections": list(sections)})
 
 
 def plan(notebooks: list[Path], langs: list[str], params: dict[Path, dict], formats: list[str],
@@ -61,7 +65,8 @@ def plan(notebooks: list[Path], langs: list[str], params: dict[Path, dict], form
             reasons, rechecked = _exec_reasons(prev, inputs, now.state, now.fingerprints, reports_dir, force)
             execute, render = bool(reasons), tuple(formats)
             if not execute:
-                why = {f: _render_reason(prev, f, now.template, show_code, now.library, reports_dir) for f in formats}
+                why = {f: _render_reason(prev, f, now.template, show_code, now.library, section_stems(nb.parent),
+                                         reports_dir) for f in formats}
                 render = tuple(f for f in formats if why[f])
                 reasons = [why[f] for f in render]
             jobs.append(Job(key, nb, lang, inputs["parameters"], inputs, execute, render,
@@ -147,6 +152,8 @@ def _exec_reasons(prev: Entry | None, inputs, state, fingerprints, reports_dir, 
             rechecked = True  # the build records the new tables hash: the next check is quick
     if not reasons and not output_ok(reports_dir, prev.outputs.get("ipynb")):
         reasons.append("executed notebook missing or modified")
+    elif not reasons and "csv" in prev.outputs and not output_ok(reports_dir, prev.outputs["csv"]):
+        reasons.append("its charts' CSV missing or modified")
     if prev.schema != BUILD_SCHEMA:
         reasons.append("build schema changed")
     return reasons, rechecked and not reasons
@@ -163,11 +170,11 @@ def output_ok(reports_dir: Path, out: Output | None) -> bool:
         return False
 
 
-def _render_reason(prev: Entry, fmt, template, show_code, library, reports_dir) -> str | None:
+def _render_reason(prev: Entry, fmt, template, show_code, library, neighbours, reports_dir) -> str | None:
     out = prev.outputs.get(fmt)
     if not out:
         return f"{fmt}: not built before"
-    expected = render_key(prev.outputs["ipynb"].sha256, fmt, template, show_code, library)
+    expected = render_key(prev.outputs["ipynb"].sha256, fmt, template, show_code, library, neighbours)
     if out.render_key != expected:
         if out.made_from not in (None, prev.outputs["ipynb"].sha256):
             return f"{fmt}: made from an earlier run of the notebook"
@@ -175,7 +182,7 @@ def _render_reason(prev: Entry, fmt, template, show_code, library, reports_dir) 
             return f"{fmt}: template changed"
         if out.show_code != show_code:
             return f"{fmt}: --show-code changed"
-        return f"{fmt}: rendering inputs changed"
+        return f"{fmt}: the egov library or the report's sections changed"
     if not output_ok(reports_dir, out):
         return f"{fmt}: output missing or modified"
     return None
@@ -237,7 +244,8 @@ def full_task(lang: str, notebooks: list[Path], manifest: Manifest, reports_dir:
             return None
         html = entry.outputs.get("html")
         page = None
-        if html and html.render_key == render_key(out.sha256, "html", template, show_code, library):
+        current = render_key(out.sha256, "html", template, show_code, library, section_stems(nb.parent))
+        if html and html.render_key == current:
             page = in_reports(reports_dir, html.path)  # the section page as it is: no need to render it again
         sections.append((nb.stem, out.sha256, str(path), str(page) if page and page.is_file() else None))
     key = hashing.hash_obj({"schema": BUILD_SCHEMA, "sections": [(s, sha) for s, sha, _, _ in sections],

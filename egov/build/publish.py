@@ -18,8 +18,8 @@ import sys
 from pathlib import Path
 
 from egov.build import hashing, manifest as mf
-from egov.build.layout import (FULL_REPORT, INDEX_PAGES, MANIFEST, STAGING_MARK, STAGING_PREFIX, TEMPLATE_DIR,
-                               in_reports)
+from egov.build.layout import (EXECUTED, FULL_REPORT, INDEX_PAGES, MANIFEST, STAGING_MARK, STAGING_PREFIX,
+                               TEMPLATE_DIR, in_reports, section_stems)
 from egov.build.plan import Job, exec_key, render_key
 from egov.build.records import FullTask, Result
 
@@ -134,10 +134,11 @@ def publish(job: Job, result: Result, manifest: mf.Manifest, reports_dir: Path, 
         move(staged, target)
         outputs[fmt] = mf.Output(target.relative_to(reports_dir).as_posix(), sha)
     ipynb_sha = (outputs.get("ipynb") or prev.outputs["ipynb"]).sha256
+    neighbours = section_stems(job.notebook.parent)
     for fmt, out in outputs.items():
-        if fmt != "ipynb":
+        if fmt not in EXECUTED:
             out.template_sha256, out.show_code, out.made_from = template, show_code, ipynb_sha
-            out.render_key = render_key(ipynb_sha, fmt, template, show_code, library)
+            out.render_key = render_key(ipynb_sha, fmt, template, show_code, library, neighbours)
     if job.execute:
         data = {"reads": result.reads, "fingerprint": result.fingerprint,
                 "read_fingerprints": result.read_fingerprints, "tables_sha256": job.data_tables}
@@ -148,7 +149,7 @@ def publish(job: Job, result: Result, manifest: mf.Manifest, reports_dir: Path, 
                             result.title or stem, versions)
     else:
         entry = mf.rendered(refreshed(job, prev), outputs, result.title)
-    entry.stale = _stale_formats(entry, template, library) or None
+    entry.stale = _stale_formats(entry, template, library, neighbours) or None
     manifest.reports[job.key] = entry
     discard(reports_dir, failed_path.relative_to(reports_dir).as_posix())
     made = ", ".join(f for f in ("html", "pdf") if f in outputs) or "ipynb"
@@ -192,22 +193,22 @@ def marked(entry: mf.Entry, reasons: list[str] | None) -> mf.Entry:
     return mf.Entry(**{**vars(entry), "stale": stale or None})
 
 
-def _stale_formats(entry: mf.Entry, template: str, library: str) -> dict[str, str]:
+def _stale_formats(entry: mf.Entry, template: str, library: str, neighbours: tuple[str, ...]) -> dict[str, str]:
     """The formats of a report not rendered from its executed notebook as it is now, with the
     page template and library of now (kept from an earlier run when only other formats were
     asked for), and why."""
     ipynb = entry.outputs.get("ipynb")
     marks = {}
     for fmt, out in entry.outputs.items():
-        if fmt == "ipynb" or ipynb is None or \
-                out.render_key == render_key(ipynb.sha256, fmt, template, out.show_code, library):
+        if fmt in EXECUTED or ipynb is None or \
+                out.render_key == render_key(ipynb.sha256, fmt, template, out.show_code, library, neighbours):
             continue
         if out.made_from != ipynb.sha256:
             marks[fmt] = "made from an earlier run of the notebook"
         elif out.template_sha256 != template:
             marks[fmt] = "made with an earlier page template"
         else:
-            marks[fmt] = "made with an earlier egov library"
+            marks[fmt] = "made with an earlier egov library or list of sections"
     return marks
 
 

@@ -62,7 +62,8 @@ def _box(artist, renderer, shrink=1.0):
 
 
 def _marks(fig, renderer):
-    """Lines (as display paths) and markers (as boxes) drawn in the axes, with a name for each."""
+    """Lines (as display paths) and markers (as boxes) drawn in the axes, with a name for each
+    (and, for a legend's keys, the legend's own texts, which sit beside them by design)."""
     paths, boxes = [], []
     px = fig.dpi / 72
     for ax in fig.axes:
@@ -74,14 +75,21 @@ def _marks(fig, renderer):
                 paths.append((xy, f"line {ln.get_gid() or ln.get_label()}"))
             if ln.get_marker() not in (None, "None", "", " "):
                 r = ln.get_markersize() * px / 2
-                boxes += [((x - r, y - r, x + r, y + r), f"marker of {ln.get_gid() or ln.get_label()}") for x, y in xy]
+                boxes += [((x - r, y - r, x + r, y + r), f"marker of {ln.get_gid() or ln.get_label()}", ())
+                          for x, y in xy]
         for c in ax.collections:
             if isinstance(c, PathCollection) and len(c.get_offsets()):
                 xy = c.get_offset_transform().transform(c.get_offsets())
                 sizes = c.get_sizes()
                 for k, (x, y) in enumerate(xy):
                     r = np.sqrt(sizes[k % len(sizes)]) * px / 2
-                    boxes.append(((x - r, y - r, x + r, y + r), "a marker"))
+                    boxes.append(((x - r, y - r, x + r, y + r), "a marker", ()))
+        if ax.get_legend() is not None:  # a legend's keys, with room around them (its texts are checked as texts)
+            legend = ax.get_legend()
+            for key, text in zip(legend.legend_handles, legend.get_texts()):
+                b, room = key.get_window_extent(renderer), 3 * px
+                boxes.append(((b.x0 - room, b.y0 - room, b.x1 + room, b.y1 + room),
+                              f"the legend key of {text.get_text()!r}", legend.get_texts()))
     return paths, boxes
 
 
@@ -127,7 +135,9 @@ def layout_problems(fig) -> list[str]:
         for xy, what in paths:
             if any(_segment_hits_box(xy[k], xy[k + 1], box) for k in range(len(xy) - 1)):
                 out.append(f"{name(t)} is crossed by the {what}")
-        for (x0, y0, x1, y1), what in boxes:
+        for (x0, y0, x1, y1), what, beside in boxes:
+            if any(t is own for own in beside):
+                continue
             if x0 < b.x1 and b.x0 < x1 and y0 < b.y1 and b.y0 < y1:
                 out.append(f"{name(t)} overlaps {what}")
     return sorted(set(out))

@@ -76,8 +76,8 @@ def websites_by_level(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06
         ax2.yaxis.set_major_formatter(Compact(lang))
         ax2.yaxis.set_major_locator(MaxNLocator(4, integer=True))
         handles, labels = ax2.get_legend_handles_labels()
-        ax2.legend(handles[::-1], labels[::-1], loc="upper center", fontsize=8, ncols=2, borderaxespad=0.2,
-                   handlelength=1.2, columnspacing=1)
+        ax2.legend(handles[::-1], labels[::-1], loc="upper right", fontsize=8, borderaxespad=0.2,
+                   handlelength=1.2)  # one column inside the panel: clear of the value axis
         ax2.set_title(i18n.pick(lang, "总数变化", "Total over time"), loc="left", fontsize=10)
         rows.extend(trend)
     rows = pd.concat(rows).drop_duplicates(["breakdown", "period"])

@@ -182,5 +182,6 @@ def test_installed_build_with_a_project_writes_only_there(installed, tmp_path, o
     assert out.returncode == 0, out.stderr
     assert out.stdout.rstrip().endswith("→ reports/index.html")
     assert sorted(p.name for p in (other / "reports" / "en").iterdir()) == [
-        "reads_platform.html", "reads_platform.ipynb", "reads_websites.html", "reads_websites.ipynb"]
+        "reads_platform.html", "reads_platform.ipynb", "reads_websites.csv", "reads_websites.html",
+        "reads_websites.ipynb"]
     assert _tree(installed) == before and list(elsewhere.iterdir()) == []

@@ -6,6 +6,8 @@ confidence and source) and ``un_egdi`` (the UN E-Government Survey, one row per 
 survey). Each is written as CSV (UTF-8 with a byte-order mark, so Excel shows Chinese) and
 Parquet; ``egov-data.xlsx`` holds both plus a README sheet (licence, citation, column
 dictionary), and ``egov-data-README.md`` is the same README beside the CSV and Parquet files.
+``datapackage.json`` describes every file (Frictionless: the CSVs' schemas, licence, sources,
+each file's SHA-256), and ``egov-data.zip`` holds them all in one download.
 
 Safe in any folder: a file is replaced only if this command wrote it (``egov-export.json``
 records each file's SHA-256) and nobody changed it since; anything else there is refused,
@@ -35,13 +37,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from egov import citation, data
+from egov import __version__, citation, data
 from egov.errors import ParameterError
 
 #: The record of what this command wrote, kept beside the files.
 RECORD = "egov-export.json"
 README = "egov-data-README.md"
 XLSX = "egov-data.xlsx"
+DATAPACKAGE = "datapackage.json"
+ZIP = "egov-data.zip"
 #: Excel's created/modified time and every zip entry's time: fixed, so the bytes are reproducible.
 PINNED = datetime(2020, 1, 1)
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
@@ -225,7 +229,8 @@ def readme_markdown() -> str:
     lines = ["# egov data export", "",
              f"{citation.TITLE['zh']}  ", citation.TITLE["en"], "",
              "Files: `egov-observations.csv`, `egov-un-egdi.csv` (UTF-8 with BOM), the same tables as "
-             "`.parquet`, and `egov-data.xlsx` (a sheet per table and a README sheet). "
+             "`.parquet`, `egov-data.xlsx` (a sheet per table and a README sheet), `datapackage.json` "
+             "(a Frictionless descriptor of every file) and `egov-data.zip` (all of them). "
              "Written by `egov export`.", "", "## 许可 / Licence", "",
              citation.licence("zh"), "", citation.licence("en"), "", "## 引用 / How to cite", ""]
     for lang in ("zh", "en"):
@@ -302,25 +307,77 @@ def _display_width(text: str) -> int:
 
 def _pin_zip(blob: bytes) -> bytes:
     """The same zip with every entry's time fixed: the bytes depend on the content only."""
+    with zipfile.ZipFile(io.BytesIO(blob)) as src:
+        return _zipped((item.filename, src.read(item)) for item in src.infolist())
+
+
+def _zipped(entries) -> bytes:
+    """A zip of (name, bytes) entries, in that order, each with a pinned time and mode."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(blob)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=_ZIP_TIME)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, blob in entries:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
-            dst.writestr(info, src.read(item))
+            dst.writestr(info, blob)
     return out.getvalue()
 
 
 def contents(data_dir: Path | None = None) -> dict[str, bytes]:
-    """Every file of the export, name → bytes (README first, the record excluded)."""
+    """Every file of the export, name → bytes (README first, then the tables, the workbook, the
+    descriptor and the zip of them all; the record excluded)."""
     frames = tables(data_dir)
     files = {README: readme_markdown().encode("utf-8")}
     for name, frame in frames.items():
-        stem = "egov-" + name.replace("_", "-")
-        files[f"{stem}.csv"] = to_csv(frame)
-        files[f"{stem}.parquet"] = to_parquet(frame, COLUMNS[name])
+        files[f"{_stem(name)}.csv"] = to_csv(frame)
+        files[f"{_stem(name)}.parquet"] = to_parquet(frame, COLUMNS[name])
     files[XLSX] = to_xlsx(frames)
+    files[DATAPACKAGE] = (json.dumps(datapackage(files), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    files[ZIP] = to_zip(files)
     return files
+
+
+def _stem(table: str) -> str:
+    return "egov-" + table.replace("_", "-")
+
+
+#: The media type of each kind of file the export writes.
+_MEDIA = {".csv": "text/csv", ".parquet": "application/vnd.apache.parquet", ".md": "text/markdown",
+          ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def datapackage(files: dict[str, bytes]) -> dict:
+    """The Frictionless descriptor of the export: each CSV as a tabular resource with its schema
+    (types and descriptions from :data:`COLUMNS`), the other files as resources, each with its
+    SHA-256; the licence and the sources to cite."""
+    tabular = {f"{_stem(name)}.csv": name for name in COLUMNS}
+    resources = []
+    for path, blob in files.items():
+        suffix = Path(path).suffix
+        res = {"name": Path(path).name.replace(".", "-").lower(), "path": path, "type": "file",
+               "profile": "data-resource", "format": suffix[1:], "mediatype": _MEDIA[suffix],
+               "bytes": len(blob), "hash": f"sha256:{_sha256(blob)}"}
+        if path in tabular:
+            name = tabular[path]
+            res.update(name=name, title=TITLES[name][1], type="table", profile="tabular-data-resource",
+                       encoding="utf-8-sig",
+                       schema={"fields": [{"name": c.name, "type": c.type, "description": c.en, "title": c.zh}
+                                          for c in COLUMNS[name]], "missingValues": [""]})
+        resources.append(res)
+    return {
+        "profile": "data-package", "name": "egov-china-2020-export", "title": citation.TITLE["en"],
+        "description": citation.licence("en"), "version": __version__,
+        "licenses": [{"name": citation.DATA_LICENCE, "path": citation.DATA_LICENCE_URL,
+                      "title": "Creative Commons Attribution 4.0: egov's own work; each source keeps its own "
+                               "terms (the source_licence column)"}],
+        "sources": [{"title": s["en"].split(". http")[0], **({"path": s["url"]} if s.get("url") else {})}
+                    for s in citation.SOURCES],
+        "resources": resources,
+    }
+
+
+def to_zip(files: dict[str, bytes]) -> bytes:
+    """Every file in one zip under ``egov-data/``, in the export's order, with pinned times."""
+    return _zipped((f"egov-data/{name}", blob) for name, blob in files.items())
 
 
 # --------------------------------------------------------------------------------------------

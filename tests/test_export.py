@@ -20,7 +20,8 @@ from egov.export import ExportError
 from tests.helpers import ROOT
 
 NAMES = ["egov-data-README.md", "egov-observations.csv", "egov-observations.parquet",
-         "egov-un-egdi.csv", "egov-un-egdi.parquet", "egov-data.xlsx", "egov-export.json"]
+         "egov-un-egdi.csv", "egov-un-egdi.parquet", "egov-data.xlsx", "datapackage.json", "egov-data.zip",
+         "egov-export.json"]
 
 
 @pytest.fixture(scope="module")
@@ -221,3 +222,33 @@ def test_egov_export_command(tmp_path):
     assert refused.stderr.startswith(f"egov export: error: {out / 'egov-observations.csv'} exists and was not "
                                      "written by egov export")
     assert len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_the_datapackage_describes_every_file_and_validates(exported, tmp_path):
+    """`frictionless validate` passes: the two CSVs against their schemas, every other file
+    against its size and SHA-256; a changed byte in a Parquet file fails it."""
+    import shutil
+
+    from frictionless import Package
+
+    descriptor = json.loads((exported / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["path"] for r in descriptor["resources"]] == NAMES[:6]  # all but itself, the zip, the record
+    assert [r["name"] for r in descriptor["resources"] if r["type"] == "table"] == ["observations", "un_egdi"]
+    assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
+    report = Package(str(exported / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    spoilt = shutil.copytree(exported, tmp_path / "spoilt")
+    blob = bytearray((spoilt / "egov-un-egdi.parquet").read_bytes())
+    blob[100] ^= 1
+    (spoilt / "egov-un-egdi.parquet").write_bytes(bytes(blob))
+    errors = Package(str(spoilt / "datapackage.json")).validate().flatten(["type"])
+    assert ["hash-count"] in errors
+
+
+def test_the_zip_holds_every_file_as_written(exported):
+    import zipfile
+
+    with zipfile.ZipFile(exported / "egov-data.zip") as z:
+        assert z.namelist() == [f"egov-data/{n}" for n in NAMES[:7]]
+        assert all(z.read(f"egov-data/{n}") == (exported / n).read_bytes() for n in NAMES[:7])
+        assert {i.date_time for i in z.infolist()} == {(2020, 1, 1, 0, 0, 0)}

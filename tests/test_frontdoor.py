@@ -166,3 +166,4 @@ def test_the_dataset_is_linked_once_exported(built_reports, tmp_path):
     written = sorted(p.name for p in (reports / "data").iterdir() if p.name != export.RECORD)
     linked = sorted(re.findall(r'href="data/([^"]+)"', after))
     assert linked == written and set(written) <= {name for name, _, _ in DATASET}
+    assert {"datapackage.json", "egov-data.zip"} <= set(linked)  # the descriptor and the one download

@@ -46,7 +46,7 @@ SOURCE_DATE_EPOCH = "1577836800"
 #: A file the build makes, as the manifest names it (relative to the reports folder): a
 #: report ``<lang>/<name>.<format>``, a failed copy ``<lang>/failed/<name>.ipynb``, or a file of
 #: the one-file dataset ``data/egov-….csv``.
-_REPORT_FILE = re.compile(r"(?:zh|en)/(?:failed/)?[^/\\]+\.(?:ipynb|csv|html|pdf)|data/egov-[^/\\]+")
+_REPORT_FILE = re.compile(r"(?:zh|en)/(?:failed/)?[^/\\]+\.(?:ipynb|csv|html|pdf)|data/(?:egov-[^/\\]+|datapackage\.json)")
 
 _root: Path | None = None
 

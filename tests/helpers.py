@@ -171,14 +171,15 @@ def execute_report(notebook: Path, lang: str, parameters: dict, out: Path):
     template (started with the first notebook, reused by the next), with the build's kernel
     environment and data-read trace. Returns the worker's result: ``ok``, ``error`` (naming
     the cell) and ``outputs["ipynb"]``, the executed notebook."""
+    from egov import project
     from egov.build import worker
     from egov.build.engine import kernel_env
-    from egov.build.hashing import data_dir
     from egov.build.layout import record_name, show
     from egov.build.records import ReportTask
 
+    data_dir = project.find().data
     task = ReportTask(key=f"{lang}/{notebook.stem}", notebook=str(notebook), label=show(notebook),
                       record=record_name(notebook), lang=lang, parameters={"lang": lang, **parameters},
                       execute=True, executed=None, formats=(), kernel=None, timeout=None, show_code=False,
-                      kernel_env=kernel_env(), data_dir=str(data_dir()), staging=str(out))
+                      kernel_env=kernel_env(data_dir), data_dir=str(data_dir), staging=str(out))
     return worker.run_report(task)

@@ -171,9 +171,7 @@ def _rule_result(rule, obs: pd.DataFrame, lang: str) -> Result:
 
 def _num(x: float, lang: str) -> str:
     """A number as a reader of the checks writes it: 14,467 (14467 in Chinese), 6.228, 0.9913."""
-    from egov.i18n import digits
-
-    return digits(x, lang) if float(x).is_integer() and abs(x) < 1e15 else f"{x:.4g}"
+    return i18n.digits(x, lang) if float(x).is_integer() and abs(x) < 1e15 else f"{x:.4g}"
 
 
 #: How a comparison reads: (Chinese, English).

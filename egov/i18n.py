@@ -190,11 +190,12 @@ def multiple(ratio: float, lang: str) -> str:
     whole = int(r)
     if r - whole < 0.05:
         return _folded(whole)
-    if whole + 1 - r <= 0.2:
-        word = _folded(whole + 1)
-        return word.replace("increased ", "increased nearly ") if word.startswith("increased") else "nearly " + word
-    word = _folded(whole)
-    return word.replace("increased ", "increased more than ") if word.startswith("increased") else "more than " + word
+    return _hedged(_folded(whole + 1), "nearly") if whole + 1 - r <= 0.2 else _hedged(_folded(whole), "more than")
+
+
+def _hedged(word: str, hedge: str) -> str:
+    """'nearly tripled', 'increased more than sixfold': the hedge before the size of the change."""
+    return word.replace("increased ", f"increased {hedge} ", 1) if word.startswith("increased") else f"{hedge} {word}"
 
 
 def ordinal(n: int, lang: str) -> str:

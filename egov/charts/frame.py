@@ -192,7 +192,7 @@ def alt_text(title: str, rows: pd.DataFrame, lang: str, as_of: str) -> str:
     >>> alt_text("Government websites", rows, "en", "2020-06")
     'Chart: Government websites. Government websites: 14,474 websites in December 2019, 14,467 websites in June 2020.'
     """
-    comma, stop = i18n.pick(lang, "，", ", "), i18n.pick(lang, "。", ". ")
+    comma = i18n.pick(lang, "，", ", ")
     parts = []
     un = rows["indicator_id"].isin(_UN_COLUMNS)
     if un.all() and rows["period"].nunique() == 1:  # one survey: each country with its indices
@@ -200,7 +200,7 @@ def alt_text(title: str, rows: pd.DataFrame, lang: str, as_of: str) -> str:
             said = [f"{_un_name(i, lang)} {_un_value(i, v, lang)}" for i, v in zip(r["indicator_id"], r["value"])]
             parts.append(i18n.country_name(iso3, lang) + i18n.pick(lang, "：", ": ") + comma.join(said))
         parts[0] = i18n.period(str(rows["period"].iloc[0]), lang) + i18n.pick(lang, "，", ": ") + parts[0]
-        return i18n.pick(lang, "图：", "Chart: ") + title.replace("\n", " ") + stop + stop.join(parts) + stop.strip()
+        return _described(title, parts, lang)
     for (ind, brk), r in rows.groupby(["indicator_id", "breakdown"], sort=False):
         ps = sorted(r["period"].astype(str), key=periods.key)
         keep = set(ps) if len(ps) <= 4 else \
@@ -215,6 +215,12 @@ def alt_text(title: str, rows: pd.DataFrame, lang: str, as_of: str) -> str:
                       for p, v in r.iterrows()]
         said = [i18n.pick(lang, f"{i18n.period(p, lang)}{v}", f"{v} in {i18n.period(p, lang)}") for v, p in values]
         parts.append(name + i18n.pick(lang, "：", ": ") + comma.join(said))
+    return _described(title, parts, lang)
+
+
+def _described(title: str, parts: list[str], lang: str) -> str:
+    """'Chart: <title>. <part>. <part>.' in the chart's language."""
+    stop = i18n.pick(lang, "。", ". ")
     return i18n.pick(lang, "图：", "Chart: ") + title.replace("\n", " ") + stop + stop.join(parts) + stop.strip()
 
 

@@ -27,7 +27,7 @@ def _reconstructed(rows: pd.DataFrame) -> pd.Series:
     return rows["status"] == "corrected"
 
 
-def _label_points(ax, xs, ys, rows, lang, c, edition_x) -> None:
+def _label_points(ax, xs, ys, rows, lang, edition_x) -> None:
     """Each point's value: above, or below when the point before is close and labelled above;
     a point on the edition's line is labelled beside it, clear of the line (to the right when
     no close neighbour stands there). A reconstruction's label is its number: the legend says
@@ -65,7 +65,7 @@ def _series_panel(ax, obs, indicator, breakdowns, lang, as_of, what=None):
                    zorder=3)
         ax.scatter([x for x, h in zip(xs, hollow) if h], [y for y, h in zip(ys, hollow) if h], s=30, facecolor="white",
                    edgecolor=c, lw=1.5, zorder=3)
-        _label_points(ax, xs, ys, r, lang, c, edition_x)
+        _label_points(ax, xs, ys, r, lang, edition_x)
         time.shade(ax, gaps, lang, what=name if what else None)
         rows.append(r)
         ymax = max(ymax, max(ys))
@@ -98,10 +98,10 @@ def weibo_toutiao(obs: pd.DataFrame, lang: str = "zh", as_of: str = "2020-06") -
     r2 = _series_panel(ax2, obs, "gov_toutiao_accounts", ["total"], lang, as_of)
     time.axis(ax2, *_span(obs, ["gov_toutiao_accounts"], as_of))
     ax2.set_title(i18n.labels(lang)["indicators"]["gov_toutiao_accounts"], loc="left", fontsize=10)
-    if not r2.empty and _reconstructed(r2).any():
-        rebuilt = r2[_reconstructed(r2)].iloc[0]
+    rebuilt = r2[_reconstructed(r2)] if not r2.empty else r2
+    if not rebuilt.empty:
         ax2.legend([Line2D([], [], ls="", marker="o", mfc="white", mec=color("toutiao"), mew=1.5)],
-                   [i18n.number(rebuilt["value"], lang, "reconstructed")],
+                   [i18n.number(rebuilt["value"].iloc[0], lang, "reconstructed")],
                    loc="upper left", bbox_to_anchor=(0, -0.1), fontsize=8, handletextpad=0.3)
     rows = pd.concat([r1, r2])
     rows = rows.sort_values(["indicator_id", "breakdown", "date"], ascending=[False, True, True])

@@ -106,21 +106,22 @@ def run(args) -> int:
         return 1
 
 
-def _plan(opts: Options, manifest):
+def _plan(opts: Options, manifest, now):
     from egov.build.plan import plan
 
     return plan(list(opts.notebooks), list(opts.langs), opts.parameters, list(opts.formats), manifest,
-                opts.reports_dir, opts.data_dir, force=opts.force, show_code=opts.show_code, kernel=opts.kernel)
+                opts.reports_dir, now, force=opts.force, show_code=opts.show_code, kernel=opts.kernel)
 
 
 def dry_run(opts: Options) -> int:
     """Say what would run and why; write nothing. Exit code 1 when a notebook cannot be read."""
     from egov.build.engine import export_due
     from egov.build.manifest import Manifest
-    from egov.build.plan import full_task
+    from egov.build.plan import Now, full_task
 
     manifest = Manifest.read(opts.reports_dir)
-    jobs = _plan(opts, manifest)
+    now = Now(opts.data_dir)
+    jobs = _plan(opts, manifest, now)
     for message in opts.broken.values():
         print(f"fail    {message}")
     for j in jobs:
@@ -135,9 +136,9 @@ def dry_run(opts: Options) -> int:
         if todo and "pdf" in opts.formats:
             print(f"full    {lang}: {FULL_REPORT} made again if a section changes")
         elif "pdf" in opts.formats and full_task(lang, list(opts.every), manifest, opts.reports_dir,
-                                                 opts.reports_dir, opts.show_code):
+                                                 opts.reports_dir, opts.show_code, now):
             print(f"full    {lang}: {FULL_REPORT} out of date")
-    why = export_due(manifest, opts.reports_dir, opts.data_dir)
+    why = export_due(manifest, opts.reports_dir, now.export_key())
     print(f"dataset {show(opts.reports_dir / DATA_EXPORT)}: {why or 'up to date'}")
     n_exec = sum(j.execute for j in jobs)
     print(f"egov build --dry-run: {n_exec} to execute, {len(todo) - n_exec} to render only, "
@@ -150,6 +151,7 @@ def build(opts: Options) -> int:
     """Plan, run and publish (holding the lock); returns the exit code."""
     from egov.build.engine import Build, Interrupted
     from egov.build.manifest import Manifest
+    from egov.build.plan import Now
 
     started = time.monotonic()
     progress = Progress(0)
@@ -161,12 +163,13 @@ def build(opts: Options) -> int:
     try:
         with Build(opts, progress) as job:
             manifest = Manifest.read(opts.reports_dir, warn=progress.log)
-            jobs = _plan(opts, manifest)
+            now = Now(opts.data_dir)
+            jobs = _plan(opts, manifest, now)
             todo = [j for j in jobs if j.todo]
             progress.grow(len(todo))
             if jobs and not todo:
                 progress.log(f"egov build: all {len(jobs)} reports up to date")
-            job.run(jobs, manifest)
+            job.run(jobs, manifest, now)
             job.finish()
     except (Interrupted, KeyboardInterrupt) as err:
         progress.close()

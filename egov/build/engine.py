@@ -27,7 +27,8 @@ import time
 from pathlib import Path
 
 from egov.build import forkclient, hashing, manifest as mf, plan as pl, publish as pub
-from egov.build.layout import DATA_EXPORT, LANGS, MANIFEST, SOURCE_DATE_EPOCH, in_reports, record_name, show
+from egov.build.layout import (DATA_EXPORT, INDEX_PAGES, LANGS, MANIFEST, SOURCE_DATE_EPOCH, in_reports, record_name,
+                               show)
 from egov.build.manifest import Manifest, package_versions
 from egov.build.records import ExportTask, FullTask, PdfTask, ReportTask, Result
 
@@ -138,17 +139,13 @@ def kernel_env(data_dir: Path) -> dict:
             "PYTHONHASHSEED": "0", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 
-def export_key(data_dir: Path) -> str:
-    """What the one-file dataset is made from: every file of the data folder, and the library."""
-    return hashing.hash_obj({"data": hashing.data_state(data_dir), "egov_library": hashing.library_hash()})
-
-
-def export_due(manifest: Manifest, reports_dir: Path, data_dir: Path) -> str | None:
-    """Why the one-file dataset must be written again (None: it is up to date)."""
+def export_due(manifest: Manifest, reports_dir: Path, key: str) -> str | None:
+    """Why the one-file dataset must be written again (None: it is up to date); ``key``: what
+    it is made from now (:meth:`egov.build.plan.Now.export_key`)."""
     made = manifest.export
     if not made:
         return "not made before"
-    if made.key != export_key(data_dir):
+    if made.key != key:
         return "the data or the egov library changed"
     if not all(pl.output_ok(reports_dir, mf.Output(path, sha)) for path, sha in made.files.items()):
         return "a file of it is missing or was changed"
@@ -187,9 +184,10 @@ class Build:
         pub.remove_staging(self.staging)
 
     # ---------------------------------------------------------------------------------------
-    def run(self, jobs: list[pl.Job], manifest: Manifest) -> None:
-        """Run the jobs, publishing each report as it is finished; the caller handles Interrupted."""
-        self.manifest, self.by_key = manifest, {j.key: j for j in jobs}
+    def run(self, jobs: list[pl.Job], manifest: Manifest, now: pl.Now) -> None:
+        """Run the jobs (planned against ``now``), publishing each report as it is finished; the
+        caller handles Interrupted."""
+        self.manifest, self.by_key, self.now = manifest, {j.key: j for j in jobs}, now
         self.unchanged = manifest.to_bytes()
         langs = self.opts.langs
         # per language: reports not yet rendered, not yet in place; pages made for the full report
@@ -265,15 +263,15 @@ class Build:
         if "pdf" not in self.opts.formats or self.spoiled[lang]:
             return None
         return pl.full_task(lang, self.every, self.manifest, self.reports_dir, self.staging,
-                            self.opts.show_code, staged=self.staged[lang])
+                            self.opts.show_code, self.now, staged=self.staged[lang])
 
     # ---------------------------------------------------------------------------------------
     def _export_task(self) -> list[ExportTask]:
         """The one-file dataset, when it is due (:func:`export_due`): none or one task."""
-        if not export_due(self.manifest, self.reports_dir, self.opts.data_dir):
+        key = self.now.export_key()
+        if not export_due(self.manifest, self.reports_dir, key):
             return []
-        return [ExportTask("data", str(self.reports_dir / DATA_EXPORT), str(self.opts.data_dir),
-                           export_key(self.opts.data_dir))]
+        return [ExportTask("data", str(self.reports_dir / DATA_EXPORT), str(self.opts.data_dir), key)]
 
     def _finished(self, task, result: Result, pool: Pool) -> None:
         if isinstance(task, ExportTask):
@@ -302,8 +300,6 @@ class Build:
         """A report's page is made: keep it for the full report, which starts as soon as every
         section of its language has one (beside the sections' PDFs)."""
         if result.ok and result.page:
-            from egov.build.hashing import sha256_file
-
             kept = self.staging / "full" / task.key
             kept.parent.mkdir(parents=True, exist_ok=True)
             try:  # the page itself moves into place with its report
@@ -311,7 +307,7 @@ class Build:
             except OSError:  # a file system without hard links
                 shutil.copyfile(result.page, kept)
             ipynb = result.outputs.get("ipynb") or task.executed
-            self.staged[task.lang][task.stem] = (sha256_file(Path(ipynb)), str(kept))
+            self.staged[task.lang][task.stem] = (hashing.sha256_file(Path(ipynb)), str(kept))
         self.unrendered[task.lang].discard(task.key)
         if not self.unrendered[task.lang] and (full := self._full(task.lang)):
             pool.submit(full, _FULL)
@@ -370,16 +366,14 @@ class Build:
         """Mark what is now stale, then write the index and the manifest if they changed. The
         index is made again only when the manifest, the notebooks or its template did (a build
         with nothing to do stays quick)."""
-        from egov.build.hashing import hash_obj, pages_hash
-
         from egov.build import index
 
         self._mark_stale()
 
         order = [nb.stem for nb in self.every]
-        key = hash_obj({"pages": pages_hash(), "order": order, "data": index.key(self.reports_dir)})
+        key = hashing.hash_obj({"pages": hashing.pages_hash(), "order": order, "data": index.key(self.reports_dir)})
         if self.manifest.to_bytes() != self.unchanged or self.manifest.index_key != key \
-                or not all((self.reports_dir / name).is_file() for name in index.PAGES.values()):
+                or not all((self.reports_dir / name).is_file() for name in INDEX_PAGES.values()):
             self.manifest.index_key = key
             for name, page in index.render_index(self.manifest, order, self.reports_dir).items():
                 pub.write_if_changed(self.reports_dir / name, page.encode("utf-8"))
@@ -394,7 +388,7 @@ class Build:
         others = [(nb, lang) for lang in LANGS for nb in readable
                   if f"{lang}/{nb.stem}" not in self.by_key and f"{lang}/{nb.stem}" in self.manifest.reports]
         if others:
-            reasons = pl.out_of_date(self.manifest, others, self.reports_dir, self.opts.data_dir)
+            reasons = pl.out_of_date(self.manifest, others, self.reports_dir, self.now)
             for nb, lang in others:
                 key = f"{lang}/{nb.stem}"
                 self.manifest.reports[key] = pub.marked(self.manifest.reports[key], reasons.get(key))
@@ -402,5 +396,5 @@ class Build:
             if lang in self.full_done:
                 continue
             if pub.sections_changed(full, self.manifest) or lang in self.touched and pl.full_task(
-                    lang, readable, self.manifest, self.reports_dir, self.reports_dir, self.opts.show_code):
+                    lang, readable, self.manifest, self.reports_dir, self.reports_dir, self.opts.show_code, self.now):
                 full.stale = "made from earlier versions of its sections"

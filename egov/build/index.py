@@ -29,15 +29,12 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from egov.build.layout import INDEX_PAGES, LANGS, in_reports
+from egov.build.layout import DATA_EXPORT, INDEX_PAGES, LANGS, in_reports
 from egov.build.manifest import Manifest
 
-#: Each language's front door, in the reports folder.
-PAGES = INDEX_PAGES
 #: Per language: its code in HTML and its name in itself.
 LANGUAGES = {"zh": ("zh-CN", "中文"), "en": ("en", "English")}
-#: The one-file dataset's folder, and its files a reader may want, with what each is.
-DATASET_DIR = "data"
+#: The one-file dataset's files (in DATA_EXPORT) a reader may want, with what each is.
 DATASET = [
     ("datapackage.json", "数据包描述（Frictionless 格式）", "Data package descriptor (Frictionless)"),
     ("egov-data.zip", "全部文件（zip）", "Every file (zip)"),
@@ -66,7 +63,7 @@ def context(manifest: Manifest, order: list[str], reports_dir: Path, lang: str) 
     other = "en" if lang == "zh" else "zh"
     return {
         "lang": lang, "html_lang": LANGUAGES[lang][0],
-        "other": {"href": PAGES[other], "name": LANGUAGES[other][1], "html_lang": LANGUAGES[other][0]},
+        "other": {"href": INDEX_PAGES[other], "name": LANGUAGES[other][1], "html_lang": LANGUAGES[other][0]},
         "edition": i18n.period(box.edition, lang) if box and box.edition else None,
         "takeaways": Markup(box.content) if box else None,
         "reports": reports,
@@ -92,11 +89,9 @@ def _report(manifest: Manifest, key: str, stem: str, reports_dir: Path) -> dict:
 
 
 def _file(reports_dir: Path, relative) -> Path | None:
-    """The file a manifest path names, if it is one and lies inside the reports folder."""
+    """The file a manifest path names, if it is one inside the reports folder (:func:`in_reports`)."""
     path = in_reports(reports_dir, relative)
-    if path is None or not path.is_file() or not path.resolve().is_relative_to(reports_dir.resolve()):
-        return None
-    return path
+    return path if path is not None and path.is_file() else None
 
 
 #: The pictures in the overview's grid of the article's charts (egov.gallery).
@@ -175,12 +170,12 @@ def dataset(reports_dir: Path, lang: str) -> list[dict]:
     size; empty when it was not built."""
     from egov import i18n
 
-    folder = reports_dir / DATASET_DIR
+    folder = reports_dir / DATA_EXPORT
     out = []
     for name, zh, en in DATASET:
-        path = _file(reports_dir, f"{DATASET_DIR}/{name}")
+        path = _file(reports_dir, f"{DATA_EXPORT}/{name}")
         if path is not None and path.parent.resolve() == folder.resolve():
-            out.append({"href": f"{DATASET_DIR}/{name}", "name": name, "label": i18n.pick(lang, zh, en),
+            out.append({"href": f"{DATA_EXPORT}/{name}", "name": name, "label": i18n.pick(lang, zh, en),
                         "size": _size(path.stat().st_size, lang)})
     return out
 
@@ -199,7 +194,7 @@ def key(reports_dir: Path) -> list:
     """What the pages depend on besides the manifest and the templates: which files of the
     dataset are there, and their sizes (an ``egov export`` between builds changes them)."""
     return [(name, path.stat().st_size) for name, _, _ in DATASET
-            if (path := reports_dir / DATASET_DIR / name).is_file()]
+            if (path := reports_dir / DATA_EXPORT / name).is_file()]
 
 
 def render_index(manifest: Manifest, order: list[str], reports_dir: Path) -> dict[str, str]:
@@ -208,4 +203,4 @@ def render_index(manifest: Manifest, order: list[str], reports_dir: Path) -> dic
     from egov.build.render import environment
 
     template = environment().get_template("index.html.j2")
-    return {PAGES[lang]: template.render(**context(manifest, order, reports_dir, lang)) for lang in LANGS}
+    return {INDEX_PAGES[lang]: template.render(**context(manifest, order, reports_dir, lang)) for lang in LANGS}

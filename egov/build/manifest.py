@@ -20,6 +20,7 @@ with a warning (:func:`egov.build.layout.in_reports`).
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import types
@@ -210,6 +211,10 @@ class ShapeError(ValueError):
         self.where = where
 
 
+#: A record's field types, evaluated once per class (the annotations are strings here).
+_hints = functools.cache(typing.get_type_hints)
+
+
 def _check(value, hint, where: str):
     """``value`` as the type ``hint`` says (a dataclass is made from its JSON object, unknown
     keys ignored); raises :class:`ShapeError` naming ``where`` when it does not fit."""
@@ -235,7 +240,7 @@ def _check(value, hint, where: str):
             return {_check(k, args[0], where): _check(v, args[1], f"{where}[{k!r}]") for k, v in value.items()}
     elif is_dataclass(hint):
         if isinstance(value, dict):
-            hints = typing.get_type_hints(hint)
+            hints = _hints(hint)
             missing = [f.name for f in fields(hint) if f.name not in value
                        and f.default is MISSING and f.default_factory is MISSING]
             if missing:

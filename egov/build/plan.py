@@ -45,18 +45,18 @@ def exec_key(inputs: dict) -> str:
 def render_key(ipynb_sha: str, fmt: str, template: str, show_code: bool, library: str,
                sections: tuple[str, ...]) -> str:
     """What a report page is rendered from: ``sections`` are the report's sections it links to
-    (:func:`egov.build.layout.sections`), so adding or removing a notebook renders its
+    (:func:`egov.build.layout.section_stems`), so adding or removing a notebook renders its
     neighbours' pages again."""
     return hashing.hash_obj({"schema": BUILD_SCHEMA, "ipynb": ipynb_sha, "format": fmt, "template": template,
                              "show_code": show_code, "egov_library": library, "sections": list(sections)})
 
 
 def plan(notebooks: list[Path], langs: list[str], params: dict[Path, dict], formats: list[str],
-         manifest: Manifest, reports_dir: Path, data_dir: Path, *, force: bool, show_code: bool,
+         manifest: Manifest, reports_dir: Path, now: Now, *, force: bool, show_code: bool,
          kernel: str | None) -> list[Job]:
     """Decide, for each notebook and language, whether to execute, only render, or skip."""
-    now = _Now(data_dir)
     jobs = []
+    stems = _sections_of(notebooks)
     for lang in langs:
         for nb in notebooks:
             key = f"{lang}/{nb.stem}"
@@ -65,7 +65,7 @@ def plan(notebooks: list[Path], langs: list[str], params: dict[Path, dict], form
             reasons, rechecked = _exec_reasons(prev, inputs, now.state, now.fingerprints, reports_dir, force)
             execute, render = bool(reasons), tuple(formats)
             if not execute:
-                why = {f: _render_reason(prev, f, now.template, show_code, now.library, section_stems(nb.parent),
+                why = {f: _render_reason(prev, f, now.template, show_code, now.library, stems[nb.parent],
                                          reports_dir) for f in formats}
                 render = tuple(f for f in formats if why[f])
                 reasons = [why[f] for f in render]
@@ -75,11 +75,11 @@ def plan(notebooks: list[Path], langs: list[str], params: dict[Path, dict], form
 
 
 def out_of_date(manifest: Manifest, reports: list[tuple[Path, str]], reports_dir: Path,
-                data_dir: Path) -> dict[str, list[str]]:
+                now: Now) -> dict[str, list[str]]:
     """Why each of these reports (notebook, language) that a build did not plan would be
     executed again, with the parameters and kernel it was made with: what the index marks as
     made from older inputs than its neighbours. Failed reports are left out (they say so)."""
-    now, out = _Now(data_dir), {}
+    out = {}
     for nb, lang in reports:
         key = f"{lang}/{nb.stem}"
         prev = manifest.reports.get(key)
@@ -93,8 +93,9 @@ def out_of_date(manifest: Manifest, reports: list[tuple[Path, str]], reports_dir
     return out
 
 
-class _Now:
-    """The state of the inputs now: the data folder's hashes, the library's and template's."""
+class Now:
+    """The state of the inputs now: the data folder's hashes, the library's and template's,
+    computed once per build and shared by everything it plans."""
 
     def __init__(self, data_dir: Path):
         self.directory = Path(data_dir)
@@ -113,6 +114,10 @@ class _Now:
             "data_dir": show(self.directory),
             "data_untraced_sha256": self.state["untraced"],
         }
+
+    def export_key(self) -> str:
+        """What the one-file dataset is made from: every file of the data folder, and the library."""
+        return hashing.hash_obj({"data": self.state, "egov_library": self.library})
 
 
 def _exec_reasons(prev: Entry | None, inputs, state, fingerprints, reports_dir, force) -> tuple[list[str], bool]:
@@ -222,15 +227,20 @@ class _Fingerprints:
         return self.cache[key]
 
 
+def _sections_of(notebooks: list[Path]) -> dict[Path, tuple[str, ...]]:
+    """Each notebooks folder's sections (:func:`section_stems`), listed once."""
+    return {folder: section_stems(folder) for folder in {nb.parent for nb in notebooks}}
+
+
 def full_task(lang: str, notebooks: list[Path], manifest: Manifest, reports_dir: Path,
-              staging: Path, show_code: bool, staged: dict | None = None) -> FullTask | None:
+              staging: Path, show_code: bool, now: Now, staged: dict | None = None) -> FullTask | None:
     """The full report of a language (every section, each from a new page) when it is out of
     date; None when it is up to date or a section has no report yet.
 
     ``staged`` maps a section to the hash of the executed notebook and the page this build has
     just made (not yet in place: its PDF may still be laid out); other sections are taken as
     they are in the reports folder."""
-    template, library = hashing.template_hash(), hashing.library_hash()
+    template, library, stems = now.template, now.library, _sections_of(notebooks)
     sections = []
     for nb in notebooks:
         if staged and nb.stem in staged:
@@ -244,7 +254,7 @@ def full_task(lang: str, notebooks: list[Path], manifest: Manifest, reports_dir:
             return None
         html = entry.outputs.get("html")
         page = None
-        current = render_key(out.sha256, "html", template, show_code, library, section_stems(nb.parent))
+        current = render_key(out.sha256, "html", template, show_code, library, stems[nb.parent])
         if html and html.render_key == current:
             page = in_reports(reports_dir, html.path)  # the section page as it is: no need to render it again
         sections.append((nb.stem, out.sha256, str(path), str(page) if page and page.is_file() else None))

@@ -144,8 +144,6 @@ def environment():
     sentences (the licence, the citation) links."""
     import jinja2
 
-    from egov import markup
-
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PAGES_DIR)), autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters["links"] = lambda text: Markup(markup.html_links(text))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 
 class DataError(ValueError):
     """Bad input: names the file, row and column (when known) and the rule broken.

@@ -35,6 +35,13 @@ def thumbnail(png: bytes, width: int = WIDTH) -> bytes:
         raise ValueError(f"not a readable image: {err}") from None
     if rgb.width > width:
         rgb = rgb.resize((width, max(1, round(rgb.height * width / rgb.width))), Image.Resampling.LANCZOS)
+    return _few_colours(rgb)
+
+
+def _few_colours(rgb) -> bytes:
+    """An RGB image as a PNG of :data:`COLOURS` colours."""
+    from PIL import Image
+
     small = rgb.quantize(COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     out = io.BytesIO()
     small.save(out, "PNG", optimize=True)
@@ -54,9 +61,7 @@ def mosaic(pngs: list[bytes], width: int = WIDTH) -> bytes:
             tile = ImageOps.contain(im.convert("RGB"), cell, Image.Resampling.LANCZOS)
         x, y = (i % 2) * (cell[0] + gap), (i // 2) * (cell[1] + gap)
         out.paste(tile, (x + (cell[0] - tile.width) // 2, y + (cell[1] - tile.height) // 2))
-    buf = io.BytesIO()
-    out.save(buf, "PNG")
-    return thumbnail(buf.getvalue(), width)
+    return _few_colours(out)  # never wider than ``width``
 
 
 def data_uri(png: bytes) -> str:

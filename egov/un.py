@@ -83,12 +83,11 @@ def table(d: pd.DataFrame, cols, lang: str) -> tables.Table:
 def tidy(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     """UN rows in the long form of :func:`egov.tables.tidy` (indicator: the index; breakdown:
     the country; period: the survey year), so every chart's CSV has the same columns."""
-    n = len(rows)
+    n, units = len(rows), i18n.labels(lang)["units"]  # data/units.csv
     return pd.DataFrame({
         **tables.tidy_columns(lang, [index_name(c, lang) for c in rows["indicator_id"]],
                                [i18n.country_name(i, lang) for i in rows["breakdown"]], rows["period"], rows["value"]),
-        i18n.pick(lang, "单位", "unit"): [i18n.pick(lang, "位", "rank") if c == "rank" else i18n.pick(lang, "指数", "index")
-                                        for c in rows["indicator_id"]],
+        i18n.pick(lang, "单位", "unit"): [units["rank" if c == "rank" else "index"] for c in rows["indicator_id"]],
         i18n.pick(lang, "限定", "qualifier"): [""] * n,
         i18n.pick(lang, "状态", "status"): [i18n.status("reported", lang)] * n,
         i18n.pick(lang, "来源", "source"): [source_name("un_egov_data", lang)] * n,

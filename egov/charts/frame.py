@@ -147,11 +147,13 @@ def chart(chart_id: str, fig: Figure, lang: str, say: Captions, rows: pd.DataFra
                  labelled=written(fig, plotted["value"]))
 
 
+#: The scale words numbers are written with (i18n.SCALES), and what each multiplies by.
+_SCALES = {word.strip(): size for pairs in i18n.SCALES.values() for size, word in pairs}
+_SCALE = "|".join(_SCALES)
 #: A number as a chart writes it: 14,467 / 0.7948 / +0.0149 / 1.26亿 / 360多万 / 126 million.
-_WRITTEN = re.compile(r"(?<![\d.])([-−+]?)(\d[\d,]*(?:\.\d+)?)多?\s?(亿|万|billion|million)?")
-_SCALES = {"亿": 1e8, "万": 1e4, "billion": 1e9, "million": 1e6}
+_WRITTEN = re.compile(rf"(?<![\d.])([-−+]?)(\d[\d,]*(?:\.\d+)?)多?\s?({_SCALE})?")
 #: A tick of a value axis (it writes no value: 8,000 / 0.8万 / 20%) or a bare year.
-_TICK = re.compile(r"\s*[-−+]?[\d,.]*\s?(亿|万|billion|million)?%?\s*")
+_TICK = re.compile(rf"\s*[-−+]?[\d,.]*\s?({_SCALE})?%?\s*")
 
 
 def written(fig: Figure, values) -> bool:

@@ -180,13 +180,6 @@ def add(*values: Value | Gap) -> Value | Gap:
                    *values, period=last)
 
 
-def ratio(a: Value | Gap, b: Value | Gap) -> Value | Gap:
-    """``a`` per ``b``, a bare number (printed with ``| times`` or ``| number``)."""
-    if not present(a, b):
-        return gaps(a, b)
-    return derived(float(a) / float(b), None, f"({a.expr}) / ({b.expr})", a, b)
-
-
 class Ranking:
     """Values from largest to smallest: ``first``, ``second``, ``last`` and ``items``; each
     item remembers the ranking, so printing it records the order as a claim."""

@@ -12,7 +12,7 @@ from egov.errors import DataError
 from egov.facts import (Period, Query, capability, corrections, new_media, platform, relabelled, sharing,
                         websites)
 from egov.refs import closest
-from egov.schema import TABLES
+from egov.schema import ARTICLE_CHART_STATUS, TABLES
 from egov.source import DATA_DIR
 
 #: The report's sections after the data's own (``sections.csv``): their notebooks follow.
@@ -33,7 +33,7 @@ def facts(q: Query) -> dict:
         "websites": websites.facts(q), "new_media": new_media.facts(q),
         "fixes": fixes(q),
         "charts": {"total": len(charts), **{status: sum(c["status"] == status for c in charts)
-                                            for status in ("reproduced", "extended", "partial")}},
+                                            for status in ARTICLE_CHART_STATUS}},
     }
 
 
@@ -72,6 +72,7 @@ def article_charts(data_dir: Path = DATA_DIR) -> list[dict]:
     from egov import charts
 
     table = data.table("article_charts", data_dir)
+    stems = pages()
     out = []
     for row, r in enumerate(table.to_dict("records"), start=2):
         found = charts.CHARTS.get(r["redrawn"])
@@ -79,5 +80,5 @@ def article_charts(data_dir: Path = DATA_DIR) -> list[dict]:
             raise DataError(Path(data_dir) / TABLES["article_charts"].path, row=row, column="redrawn",
                             reason=f"no chart {r['redrawn']!r} in the report"
                                    + closest(r["redrawn"], charts.CHARTS))
-        out.append({**r, "chart": int(r["chart"]), "section": found.section, "page": pages()[found.section]})
+        out.append({**r, "chart": int(r["chart"]), "section": found.section, "page": stems[found.section]})
     return sorted(out, key=lambda c: c["chart"])

@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.helpers import DATA, EGOV, ROOT, make_project
+from tests.helpers import DATA, EGOV, ROOT, copy_project, make_project
 
 collect_ignore_glob = ["fixtures/*"]
 
@@ -169,6 +169,15 @@ def fixture_build(request) -> Path:
     """Two fixture notebooks built in both languages, HTML and PDF, on a data copy: a project
     folder (notebooks/, data/, reports/) that tests copy before changing anything."""
     return wait(request.config, "fixture_build")
+
+
+@pytest.fixture
+def project(fixture_build, tmp_path, monkeypatch) -> Path:
+    """A copy of the built fixture project (notebooks, data, reports: every report, both
+    languages, HTML and PDF) to change things in, with EGOV_DATA_DIR pointing at its data."""
+    root = copy_project(fixture_build, tmp_path / "p")
+    monkeypatch.setenv("EGOV_DATA_DIR", str(root / "data"))
+    return root
 
 
 @pytest.fixture

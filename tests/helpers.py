@@ -13,14 +13,14 @@ from pathlib import Path
 
 import yaml
 
+from egov.i18n import LANGS  # the reports' languages, Chinese first (tests import it from here)
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 FIX = Path(__file__).resolve().parent / "fixtures"
 BIN = Path(sys.executable).parent
 ARTIFACTS = ROOT / "test-artifacts"
 EGOV = [sys.executable, "-m", "egov"]
-#: The reports' languages, Chinese first.
-LANGS = ("zh", "en")
 #: Headless Chromium's flags for the browser checks.
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                   "--disable-background-networking", "--disable-component-update"]

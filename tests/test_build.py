@@ -21,16 +21,8 @@ import pytest
 
 from egov.build import cli, hashing, layout, publish
 from egov.build import parameters as P
-from tests.helpers import (BIN, FIX, ROOT, build, copy_project, dry_run, egov_build, files, make_project, rewrite,
+from tests.helpers import (BIN, FIX, ROOT, build, dry_run, egov_build, files, make_project, rewrite,
                            start_build)
-
-
-@pytest.fixture
-def project(fixture_build, tmp_path, monkeypatch):
-    """A copy of the built fixture project (notebooks, data, reports) to change things in."""
-    root = copy_project(fixture_build, tmp_path / "p")
-    monkeypatch.setenv("EGOV_DATA_DIR", str(root / "data"))
-    return root
 
 
 @pytest.fixture

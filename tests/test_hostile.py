@@ -25,14 +25,8 @@ import psutil
 import pytest
 
 from egov.source import DATA_DIR
-from tests.helpers import (CHROMIUM_FLAGS, EGOV, FIX, ROOT, assert_reports_kept, build, copy_project, edit_csv, ended,
+from tests.helpers import (CHROMIUM_FLAGS, EGOV, FIX, ROOT, assert_reports_kept, build, edit_csv, ended,
                            files, start_build)
-
-
-@pytest.fixture
-def project(fixture_build, tmp_path):
-    """A copy of the session's fixture build: the 'earlier reports' to keep."""
-    return copy_project(fixture_build, tmp_path / "p")
 
 
 # ------------------------------------------------------------------------------ markup in the data

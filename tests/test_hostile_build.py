@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import (CHROMIUM_FLAGS, DATA, EGOV, ROOT, billion_laughs, build, copy_project, dry_run,
+from tests.helpers import (CHROMIUM_FLAGS, DATA, EGOV, ROOT, billion_laughs, build, dry_run,
                            edit_csv, egov_build, files, make_project)
 
 # ------------------------------------------------------------------------------ the network
@@ -156,12 +156,6 @@ def test_a_bad_parameters_file_is_one_line(fresh, capsys, make, message):
 
 
 # ------------------------------------------------------------------------------ paths in the manifest
-
-@pytest.fixture
-def project(fixture_build, tmp_path) -> Path:
-    """A copy of the session's fixture build (every report, both languages, HTML and PDF)."""
-    return copy_project(fixture_build, tmp_path / "p")
-
 
 def read_manifest(root: Path) -> dict:
     return json.loads((root / "reports" / "manifest.json").read_text(encoding="utf-8"))
@@ -376,10 +370,10 @@ def _spoil(root: Path, shape) -> None:
 
 
 @pytest.mark.parametrize("name", SHAPES)
-def test_a_manifest_of_the_wrong_shape_is_read_as_absent(fixture_build, tmp_path, name):
+def test_a_manifest_of_the_wrong_shape_is_read_as_absent(project, name):
     from egov.build.manifest import Manifest
 
-    root = copy_project(fixture_build, tmp_path / "p")
+    root = project
     shape, reason = SHAPES[name]
     _spoil(root, shape)
     warnings = []
@@ -502,7 +496,6 @@ def test_a_report_older_than_its_neighbours_is_marked_until_made_again(project, 
     """After a data change, an HTML-only build of one language keeps that report's PDF (older
     than its page now), and leaves the other language's report and the full report older than
     their sections: the manifest and the index say so; a full build clears every mark."""
-    monkeypatch.setenv("EGOV_DATA_DIR", str(project / "data"))
     pdf = (project / "reports" / "en" / "reads_websites.pdf").read_bytes()
     edit_csv(project / "data" / "observations.csv", "indicator_id", "gov_websites", "value", "14468")
     assert egov_build(project, "--format", "html", "--lang", "en") == 0
@@ -523,7 +516,6 @@ def test_a_report_older_than_its_neighbours_is_marked_until_made_again(project, 
 
 
 def test_a_section_left_out_by_only_is_marked_when_its_data_changed(project, monkeypatch):
-    monkeypatch.setenv("EGOV_DATA_DIR", str(project / "data"))
     edit_csv(project / "data" / "observations.csv", "indicator_id", "gov_websites", "value", "14468")
     assert egov_build(project, "--only", "reads_platform", "--force") == 0
     marks = _stale_marks(project)
@@ -557,7 +549,6 @@ def _mutate(value, rng: random.Random, depth: int = 0):
 def test_fuzzed_manifests_never_give_a_traceback(project, capsys, monkeypatch):
     """300 manifests, each the real one with one to three things changed: every dry run ends
     in a plan (exit 0), and three real builds on some of them too; nothing outside is touched."""
-    monkeypatch.setenv("EGOV_DATA_DIR", str(project / "data"))
     victim = project.parent / "victim.txt"
     victim.write_text("mine", encoding="utf-8")
     good = read_manifest(project)
@@ -568,7 +559,7 @@ def test_fuzzed_manifests_never_give_a_traceback(project, capsys, monkeypatch):
         for _ in range(rng.randint(1, 3)):
             m = _mutate(m, rng)
         write_manifest(project, m)
-        code = egov("build", "--notebooks", project / "notebooks", "-o", project / "reports", "--dry-run")
+        code = egov_build(project, "--dry-run")
         out = capsys.readouterr()
         assert code == 0 and "unexpected" not in out.err, (n, json.dumps(m)[:2000], out.err)
         spoilt.append(m)

@@ -15,10 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from egov import charts, checks, data, i18n, markup, un
+from egov import charts, checks, data, i18n, markup
 from egov.credits import source_name, source_title
 from egov.display import Chart
 from egov.section import Section
+from tests.helpers import make_chart
 
 #: Elements that hold no text of their own (void elements never get an end tag).
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -183,12 +184,10 @@ def test_the_users_series_ends_at_the_reports_own_date():
 
 
 @pytest.mark.parametrize("as_of", ["2020-06", "2019-12", "2016-12"])
-def test_as_of_is_said_only_of_what_is_that_period(as_of):
+def test_as_of_is_said_only_of_what_is_that_period(as_of, sections, egdi, close_figures):
     """A caption that says 'as of June 2020' plots June 2020 only; a longer series says its span."""
-    egdi = data.un_egdi()
-    for chart_id, c in charts.CHARTS.items():
-        obs = data.observations(section=c.section) if c.reads == "obs" else None
-        chart = charts.make(chart_id, "en", as_of, obs=obs, egdi=egdi, peers=un.DEFAULT_PEERS)
+    for chart_id in charts.CHARTS:
+        chart = make_chart(chart_id, "en", sections, egdi, as_of=as_of)
         if not isinstance(chart, Chart):
             continue
         m = re.search(r"\bas of (\w+ \d{4}|\d{4})", chart.subtitle, re.I)

@@ -10,6 +10,7 @@ import io
 import json
 import re
 import shutil
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -25,7 +26,9 @@ def section_pages(root: Path) -> list[Path]:
     return sorted(root.glob("*/[0-9]*.html"))
 
 
+@lru_cache(maxsize=None)
 def soup(path: Path) -> BeautifulSoup:
+    """A page, parsed once (the tests only read it)."""
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 

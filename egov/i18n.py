@@ -56,6 +56,15 @@ def written_in(text: str) -> str:
     return "zh" if CJK.search(str(text)) else "en"
 
 
+def capfirst(text: str) -> str:
+    """The first letter upper case, the rest as it is (str.capitalize and Jinja's lower the rest).
+
+    >>> capfirst("online services of the EGDI")
+    'Online services of the EGDI'
+    """
+    return text[:1].upper() + text[1:]
+
+
 def pick(lang: str, zh: T, en: T) -> T:
     """The phrase (or any choice) in ``lang``: the one way code chooses between languages.
 

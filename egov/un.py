@@ -69,7 +69,7 @@ def table(d: pd.DataFrame, cols, lang: str) -> tables.Table:
         frame = d.pivot(index="iso3", columns="year", values=cols[0]).reindex(list(dict.fromkeys(d["iso3"])))
         frame.columns = [str(y) for y in frame.columns]
         stub = index_name(cols[0], lang)
-        stub = stub[:1].upper() + stub[1:]
+        stub = i18n.capfirst(stub)
     else:
         frame = d.set_index("iso3")[list(cols)]
         frame.columns = [index_name(c, lang) for c in cols]

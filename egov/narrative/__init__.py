@@ -282,11 +282,6 @@ def _code(text) -> Markup:
     return Markup(markup.code(str(text)))
 
 
-def _capfirst(text: str) -> str:
-    """The first letter upper case, the rest as it is (Jinja's capitalize lowers the rest)."""
-    return text[:1].upper() + text[1:]
-
-
 @jinja2.pass_context
 def _source(ctx, source_id):
     """A source's short citation (:func:`egov.credits.source_name`)."""
@@ -321,7 +316,7 @@ def _rule(ctx, rule_id):
 FILTERS = {"number": _number, "quantity": _quantity, "period": _period, "pct": _pct, "pp": _pp,
            "times": _times, "multiple": _multiple, "dec": _dec, "rank": _rank, "ordinal": _ordinal, "words": _words, "name": _name,
            "breakdown": _breakdown, "updown": _updown, "join": _join, "country": _country, "rule": _rule,
-           "capfirst": _capfirst, "code": _code, "lowerfirst": _lowerfirst, "source": _source, "index": _index,
+           "capfirst": i18n.capfirst, "code": _code, "lowerfirst": _lowerfirst, "source": _source, "index": _index,
            "section": _section}
 
 
@@ -345,7 +340,6 @@ def environment(lang: str, target: str = "md") -> jinja2.Environment:
 # --------------------------------------------------------------------------- rendering
 
 _LIST_OR_HEADING = re.compile(r"\s*([-*+]|\d+\.|#+|>|\|)\s")
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
 def _reflow(text: str) -> str:
@@ -360,7 +354,7 @@ def _reflow(text: str) -> str:
             continue
         if out and out[-1] and not _LIST_OR_HEADING.match(line) and not out[-1].lstrip().startswith("#"):
             prev = out[-1]
-            glue = "" if _CJK.match(prev[-1]) or _CJK.match(line.lstrip()[0]) else " "
+            glue = "" if i18n.CJK.match(prev[-1]) or i18n.CJK.match(line.lstrip()[0]) else " "
             out[-1] = prev + glue + line.lstrip()
         else:
             out.append(line)

@@ -239,6 +239,7 @@ def _load_all(data_dir: str) -> dict[str, pd.DataFrame]:
 def clear_cache() -> None:
     """Forget loaded tables, so the next read sees files edited since (one process, many builds)."""
     _load_all.cache_clear()
+    _memo.clear()
 
 
 def tables(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
@@ -268,7 +269,33 @@ def observations(data_dir: Path = DATA_DIR, *, section: str | None = None,
 
 
 def _observations(data_dir: Path, section: str | None, indicators: list[str] | None) -> pd.DataFrame:
-    t = _load_all(str(Path(data_dir).resolve()))
+    obs = _restrict(_combined(str(Path(data_dir).resolve())), section, indicators)
+    return obs.reset_index(drop=True).copy()
+
+
+#: Data folder → (its loaded tables, what is derived from them): dropped with the tables.
+_memo: dict[str, tuple[dict, dict]] = {}
+
+
+def _derived(data_dir: str) -> dict:
+    """Where to keep what is derived from the loaded tables of ``data_dir``: a build
+    fingerprints every report's reads and a notebook reads the observations more than once."""
+    t = _load_all(data_dir)
+    if data_dir not in _memo or _memo[data_dir][0] is not t:
+        _memo[data_dir] = (t, {})
+    return _memo[data_dir][1]
+
+
+def _combined(data_dir: str) -> pd.DataFrame:
+    """Both tables of observations in one frame, typed, made once per loaded data (the build's
+    kernels are forked from a template that has made it). Callers get copies."""
+    memo = _derived(data_dir)
+    if "combined" not in memo:
+        memo["combined"] = _combine(_load_all(data_dir))
+    return memo["combined"]
+
+
+def _combine(t: dict[str, pd.DataFrame]) -> pd.DataFrame:
     frames = [t["observations"].assign(origin="article"),
               t["reference_observations"].assign(origin="reference")]
     obs = pd.concat(frames, ignore_index=True)
@@ -280,7 +307,7 @@ def _observations(data_dir: Path, section: str | None, indicators: list[str] | N
     obs["origin"] = obs["origin"].astype("category")
     obs["status"] = obs["status"].astype(pd.CategoricalDtype(STATUS))
     obs["date"] = pd.to_datetime(obs["period"].map(period_end))
-    return _restrict(obs, section, indicators).reset_index(drop=True)
+    return obs
 
 
 def _restrict(obs: pd.DataFrame, section: str | None, indicators: list[str] | None) -> pd.DataFrame:
@@ -318,20 +345,35 @@ def read_trace(path: Path) -> list[dict]:
 def fingerprint(reads: list[dict], data_dir: Path = DATA_DIR) -> str:
     """SHA-256 of exactly the data behind a list of reads (from :func:`read_trace`).
 
-    Labels, units and rules are always included: every chart and sentence uses them.
+    Labels, units and rules are always included: every chart and sentence uses them. Each
+    read's part is hashed once per loaded data (:func:`_digest`): a build fingerprints every
+    report's reads, together and one by one, and most reports read the same tables.
     """
-    t = _load_all(str(Path(data_dir).resolve()))
-    h = hashlib.sha256()
-    for name in ("sections", "units", "indicators", "breakdowns", "sources", "rules"):
-        h.update(t[name].to_csv(index=False).encode())
+    where = str(Path(data_dir).resolve())
+    h = hashlib.sha256(_digest(where, "labels"))
     for read in reads:
-        h.update(json.dumps(read, sort_keys=True).encode())
-        if read["table"] == "observations":
-            frame = _observations(data_dir, read.get("section"), read.get("indicators"))
-        else:
-            frame = t[read["table"]]
-        h.update(frame.to_csv(index=False).encode())
+        h.update(_digest(where, json.dumps(read, sort_keys=True)))
     return h.hexdigest()
+
+
+#: What every fingerprint includes.
+_LABELS = ("sections", "units", "indicators", "breakdowns", "sources", "rules")
+
+
+def _digest(data_dir: str, read: str) -> bytes:
+    """SHA-256 of one read (its JSON, and its frame as CSV), or of the labels (``"labels"``)."""
+    memo = _derived(data_dir)
+    if ("digest", read) not in memo:
+        t = _load_all(data_dir)
+        if read == "labels":
+            text = "".join(t[name].to_csv(index=False) for name in _LABELS)
+        else:
+            r = json.loads(read)
+            frame = (_observations(Path(data_dir), r.get("section"), r.get("indicators"))
+                     if r["table"] == "observations" else t[r["table"]])
+            text = read + frame.to_csv(index=False)
+        memo["digest", read] = hashlib.sha256(text.encode()).digest()
+    return memo["digest", read]
 
 
 def select(obs: pd.DataFrame, indicator: str, breakdown: str | None = "total",

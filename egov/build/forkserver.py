@@ -97,9 +97,9 @@ def preload(modules: list[str]) -> list[str]:
             failed.append(name)
     if "egov.data" in sys.modules:
         try:
-            sys.modules["egov.data"].tables()
+            sys.modules["egov.data"].observations()
         except Exception:  # noqa: BLE001 - bad data: each notebook reports it as a cold kernel would
-            failed.append("egov.data.tables()")
+            failed.append("egov.data.observations()")
     return failed
 
 

@@ -26,7 +26,7 @@ import signal
 import time
 from pathlib import Path
 
-from egov.build import forkclient, hashing, manifest as mf, plan as pl, publish as pub
+from egov.build import forkclient, hashing, index, manifest as mf, plan as pl, publish as pub
 from egov.build.layout import (DATA_EXPORT, INDEX_PAGES, LANGS, MANIFEST, SOURCE_DATE_EPOCH, in_reports, record_name,
                                show)
 from egov.build.manifest import Manifest, package_versions
@@ -218,7 +218,10 @@ class Build:
         self.versions = package_versions()
         pool = Pool(self._workers(len(todo) + len(fulls) + len(export)), self.log)
         try:
-            for job in sorted(todo, key=lambda j: not j.execute):
+            # each section in both languages before the next: both full reports (the longest
+            # tasks) become ready near the end and run side by side, not one alone at the end
+            rank = {nb.stem: i for i, nb in enumerate(self.every)}
+            for job in sorted(todo, key=lambda j: (not j.execute, rank.get(j.notebook.stem, -1))):
                 pool.submit(self._report_task(job), _EXECUTE if job.execute else _RENDER)
             for task in fulls:
                 pool.submit(task, _FULL)
@@ -321,6 +324,7 @@ class Build:
         self.rerendered += result.ok and not job.execute
         if result.ok:
             self.touched.add(job.lang)
+            index.looked_at(self.manifest, job.key, self.reports_dir)  # its card, while the others run
         if not result.ok and job.notebook.stem in self.staged[job.lang]:
             self.spoiled[job.lang].add(job.key)
         self._step(job.key, result, msg)
@@ -366,8 +370,6 @@ class Build:
         """Mark what is now stale, then write the index and the manifest if they changed. The
         index is made again only when the manifest, the notebooks or its template did (a build
         with nothing to do stays quick)."""
-        from egov.build import index
-
         self._mark_stale()
 
         order = [nb.stem for nb in self.every]

@@ -23,6 +23,7 @@ a notebook or page that cannot be read gives a card without a thumbnail, never a
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -77,15 +78,46 @@ def context(manifest: Manifest, order: list[str], reports_dir: Path, lang: str) 
 def _report(manifest: Manifest, key: str, stem: str, reports_dir: Path) -> dict:
     e = manifest.reports[key]
     files = {fmt: out.path for fmt, out in e.outputs.items()}
-    executed = _file(reports_dir, files.get("ipynb"))
-    nb = _notebook(executed) if executed else None
-    thumb = thumbnail(nb) if nb else None
-    return {"key": key, "stem": stem, "title": e.title or stem, "status": e.status,
-            "as_of": edition(nb, executed) if nb else None,
+    as_of, thumb = looked_at(manifest, key, reports_dir)
+    return {"key": key, "stem": stem, "title": e.title or stem, "status": e.status, "as_of": as_of,
             "html": files.get("html"), "pdf": files.get("pdf"), "ipynb": files.get("ipynb"),
             "failed_notebook": None if e.ok else e.failed_notebook,
             "stale": getattr(e, "stale", None) or {},
             "thumbnail": thumb[0] if thumb else None, "alt": thumb[1] if thumb else ""}
+
+
+#: What a card takes from an executed notebook, by the SHA-256 of the file: its edition and
+#: thumbnail (:func:`_look`).
+_looked: dict[str, tuple[str | None, tuple[str, str] | None]] = {}
+
+
+def looked_at(manifest: Manifest, key: str, reports_dir: Path) -> tuple[str | None, tuple[str, str] | None]:
+    """The edition and the thumbnail (data URI, alt text) of report ``key``'s executed notebook,
+    each None when it has none or cannot be read. Worked out once per file content: the build
+    asks as it puts each report in place, while the other reports still run, and the front door
+    finds them ready at the end."""
+    out = manifest.reports[key].outputs.get("ipynb")
+    executed = _file(reports_dir, out.path if out else None)
+    try:
+        raw = executed.read_bytes() if executed else None
+    except OSError:
+        raw = None
+    if raw is None:
+        return None, None
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest not in _looked:
+        _looked[digest] = _look(raw, executed)
+    return _looked[digest]
+
+
+def _look(raw: bytes, path: Path) -> tuple[str | None, tuple[str, str] | None]:
+    try:
+        nb = json.loads(raw)
+    except ValueError:
+        return None, None
+    if not isinstance(nb, dict):
+        return None, None
+    return edition(nb, path), thumbnail(nb)
 
 
 def _file(reports_dir: Path, relative) -> Path | None:
@@ -96,15 +128,6 @@ def _file(reports_dir: Path, relative) -> Path | None:
 
 #: The pictures in the overview's grid of the article's charts (egov.gallery).
 _GALLERY_IMAGE = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
-
-
-def _notebook(path: Path) -> dict | None:
-    """An executed notebook as JSON, or None when it cannot be read."""
-    try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return nb if isinstance(nb, dict) else None
 
 
 def edition(nb: dict, path: Path) -> str | None:

@@ -9,15 +9,19 @@
     (from the executed notebooks of (a), papermill's per-cell durations), plus the time to
     render each one's HTML (in this process, exporter already loaded), divided by the workers;
 (f) ``egov build --force`` with PDFs, in a new folder (every report and both full reports),
-    with the PDF time of each section from its log line.
+    with the PDF time of each section from its log line;
+(g) peak memory of (f) summed over the build's process tree, in a run of its own.
+
+(b), (d) and (f) run :data:`REPEAT` times each and count the median: on a shared virtual
+machine one run can be 20 % off. Memory is sampled (from /proc every 50 ms; RSS, and PSS,
+which counts the pages forked kernels share with their template once) only in (g): a sample
+costs about 45 ms of CPU, so sampling a timed run would slow it by most of a core.
 
 Prints each time (wall clock and the CPU seconds of the process tree), the ratios against the
-targets, which reports (d) executed again (and which read the changed value), the peak memory
-of (b) and (f) summed over the build's process tree (sampled from /proc every 50 ms; RSS, and
-PSS, which counts the pages forked kernels share with their template once), and the machine's
-load before and after: on a busy machine the wall-clock ratios fall.
+targets, which reports (d) executed again (and which read the changed value), and the
+machine's load before and after: on a busy machine the wall-clock ratios fall.
 
-    .venv/bin/python benchmarks/build_speed.py            # everything (about three minutes)
+    .venv/bin/python benchmarks/build_speed.py            # everything (about six minutes)
     .venv/bin/python benchmarks/build_speed.py --skip-naive
 
 Nothing is written in the project: reports, executed copies and the data copy live in a
@@ -42,6 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 LANGS = ("zh", "en")
+#: Runs of (b), (d) and (f) each; the median counts.
+REPEAT = 3
 #: The value (d) changes: one observation of one section (indicator, breakdown, period).
 CHANGE = ("gov_website_columns", "total", "2020-06")
 
@@ -88,6 +94,7 @@ class Run:
         proc = subprocess.Popen([str(c) for c in cmd], env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True)
         self.peak = self.peak_pss = self.processes = 0
+        self.spread = ""  # the other runs' times, when this one is their median
         done = threading.Event()
 
         def sampler():
@@ -110,6 +117,14 @@ class Run:
         self.cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
         if proc.returncode != 0:
             sys.exit(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{self.out}")
+
+
+def median(runs: list[Run]) -> Run:
+    """The run of median wall time, with every run's time in its ``spread``."""
+    ordered = sorted(runs, key=lambda r: r.seconds)
+    mid = ordered[len(ordered) // 2]
+    mid.spread = f"  [runs: {', '.join(f'{r.seconds:.1f}' for r in runs)} s]" if len(runs) > 1 else ""
+    return mid
 
 
 def naive(work: Path, env: dict) -> tuple[float, float]:
@@ -203,20 +218,26 @@ def main() -> int:
         if not args.skip_naive:
             a, a_cpu = naive(work, env)
             print(f"(a) papermill CLI + nbconvert CLI, one by one: {a:6.1f} s  (CPU {a_cpu:5.1f} s)", flush=True)
-        b = Run([*html, "--force"], env, sample=True)
-        print(f"(b) egov build --format html --force:          {b.seconds:6.1f} s  (CPU {b.cpu:5.1f} s)", flush=True)
+        b = median([Run([*html, "--force"], env) for _ in range(REPEAT)])
+        print(f"(b) egov build --format html --force:          {b.seconds:6.1f} s  (CPU {b.cpu:5.1f} s){b.spread}", flush=True)
         c = Run(html, env)
         print(f"(c) egov build, nothing changed:               {c.seconds:6.2f} s   ({c.out.strip()})", flush=True)
-        change = change_value(data_copy)
-        d = Run(html, env)
-        print(f"(d) egov build after one data edit:            {d.seconds:6.1f} s  (CPU {d.cpu:5.1f} s; {change})", flush=True)
+        runs, changes = [], []
+        for _ in range(REPEAT):  # each run after its own edit of the value
+            changes.append(change_value(data_copy))
+            runs.append(Run(html, env))
+        d = median(runs)
+        print(f"(d) egov build after one data edit:            {d.seconds:6.1f} s  (CPU {d.cpu:5.1f} s; "
+              f"{changes[-1]}){d.spread}", flush=True)
         e = None
         if not args.skip_naive:
             cells, render, e = bound(sorted((work / "naive").glob("*.ipynb")), workers)
             print(f"(e) bound: (cells {cells:.1f} s without the import cell + HTML {render:.1f} s) / {workers} "
                   f"workers = {e:5.1f} s", flush=True)
-        f = Run([*build, "--force", "-o", work / "full"], env, sample=True)
-        print(f"(f) egov build --force with PDFs, new folder:  {f.seconds:6.1f} s  (CPU {f.cpu:5.1f} s)", flush=True)
+        f = median([Run([*build, "--force", "-o", work / f"full{i}"], env) for i in range(REPEAT)])
+        print(f"(f) egov build --force with PDFs, new folder:  {f.seconds:6.1f} s  (CPU {f.cpu:5.1f} s){f.spread}", flush=True)
+        g = Run([*build, "--force", "-o", work / "memory"], env, sample=True)
+        print(f"(g) the same, its memory sampled:              {g.seconds:6.1f} s  (CPU {g.cpu:5.1f} s)", flush=True)
 
         executed = sorted(re.findall(r"executed (\S+)", d.out))
         manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
@@ -238,11 +259,10 @@ def main() -> int:
             print(f"PDF per section (f): {sum(pdfs.values()):.1f} s in all, "
                   f"{min(pdfs.values()):.1f}–{max(pdfs.values()):.1f} s each; "
                   + "; ".join(f"full {lang} {s} s" for lang, s in fulls))
-        for name, run in (("(b)", b), ("(f)", f)):
-            print(f"peak memory of {name} summed over the process tree (at most {run.processes} processes: "
-                  f"build, workers, fork server, kernels): RSS {run.peak / 2**20:.0f} MiB, PSS "
-                  f"{run.peak_pss / 2**20:.0f} MiB (pages the kernels share with the fork server counted "
-                  f"once); target < 1536 MiB")
+        print(f"peak memory of (g) summed over the process tree (at most {g.processes} processes: "
+              f"build, workers, fork server, kernels): RSS {g.peak / 2**20:.0f} MiB, PSS "
+              f"{g.peak_pss / 2**20:.0f} MiB (pages the kernels share with the fork server counted "
+              f"once); target < 1536 MiB")
     return 0
 
 

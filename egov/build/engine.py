@@ -33,7 +33,7 @@ from egov.build.manifest import Manifest, package_versions
 from egov.build.records import ExportTask, FullTask, PdfTask, ReportTask, Result
 
 #: Lower runs first.
-_FULL, _PDF, _EXECUTE, _RENDER, _EXPORT = range(5)
+_FULL, _PDF, _EXECUTE, _RENDER = range(4)
 _DIED = ("the worker process running it died (killed by a signal or out of memory); "
          "its previous report is kept, build again to retry")
 
@@ -221,12 +221,15 @@ class Build:
             # each section in both languages before the next: both full reports (the longest
             # tasks) become ready near the end and run side by side, not one alone at the end
             rank = {nb.stem: i for i, nb in enumerate(self.every)}
-            for job in sorted(todo, key=lambda j: (not j.execute, rank.get(j.notebook.stem, -1))):
-                pool.submit(self._report_task(job), _EXECUTE if job.execute else _RENDER)
+            tasks = [(_EXECUTE if j.execute else _RENDER, self._report_task(j))
+                     for j in sorted(todo, key=lambda j: (not j.execute, rank.get(j.notebook.stem, -1)))]
+            # the dataset (a second of work, needing no kernel) after the first round of reports:
+            # not beside the template's start-up, nor alone at the end
+            tasks[pool.workers:pool.workers] = [(_EXECUTE, task) for task in export]
+            for priority, task in tasks:
+                pool.submit(task, priority)
             for task in fulls:
                 pool.submit(task, _FULL)
-            for task in export:  # last: it needs no report, and a worker is free at the end
-                pool.submit(task, _EXPORT)
             self.progress.grow(len(fulls) + len(export))
             for task, result in pool.results():
                 self._finished(task, result, pool)

@@ -146,3 +146,27 @@ def test_trace_and_fingerprint(tmp_path, monkeypatch, data_copy):
     rewrite(data_copy / "observations.csv", ",13566,", ",13565,")  # websites: read
     data.clear_cache()
     assert data.fingerprint(reads, data_copy) != before
+
+
+def test_observations_are_a_copy_each_time():
+    """The combined frame is made once per loaded data: what one reader changes, the next
+    reader does not see."""
+    first = data.observations()
+    first["value"] = -123456.5
+    first.loc[first.index[:10], "period"] = "1900"
+    again = data.observations()
+    assert (again["value"].dropna() != -123456.5).all() and (again["period"] != "1900").all()
+    websites = data.observations(section="websites")
+    websites["value"] = -123456.5
+    assert (data.observations(section="websites")["value"].dropna() != -123456.5).all()
+
+
+def test_fingerprint_follows_tables_loaded_again(data_copy):
+    """A fingerprint's parts are kept only as long as the tables they were hashed from: tables
+    loaded again (the cache of loaded folders full, or cleared) are hashed again."""
+    reads = [{"indicators": None, "section": "websites", "table": "observations"}]
+    data.clear_cache()
+    before = data.fingerprint(reads, data_copy)
+    rewrite(data_copy / "observations.csv", ",13566,", ",13565,")
+    data._load_all.cache_clear()  # noqa: SLF001 - as when more folders were loaded than it keeps
+    assert data.fingerprint(reads, data_copy) != before

@@ -6,15 +6,17 @@
   imported once per build, not once per notebook.
 * **Order.** One task a worker at a time, taken by priority: a language's full report as soon
   as all its sections are in place, then the PDFs of sections already executed, then the
-  executions. So PDFs are laid out while other notebooks execute, not after them all.
+  executions. So PDFs are laid out while other notebooks execute, not after them all. Each
+  section executes in both languages before the next; the one-file dataset (``egov export``,
+  when the data changed) runs after the first round of reports.
 * **Atomic.** A report and its manifest entry move into place together, with SIGINT and
   SIGTERM held meanwhile; a signal then stops the workers (their kernels with them) and the
   build returns 128 + the signal's number, leaving no half-written file.
 * **Children die with the build.** Workers and the template get ``PR_SET_PDEATHSIG``, kernels
   die with the template, so ``kill -9`` of the build leaves no process behind.
-* **Afterwards.** A notebook that cannot be read fails alone (the others are built); the
-  one-file dataset is written beside the reports (``egov export``) when the data changed; what
-  is now older than its neighbours is marked stale in the manifest, then the index is made.
+* **Afterwards.** A notebook that cannot be read fails alone (the others are built); what is
+  now older than its neighbours is marked stale in the manifest, then the index is made (its
+  cards were worked out as each report was put in place).
 """
 
 from __future__ import annotations

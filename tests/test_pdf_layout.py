@@ -174,6 +174,23 @@ def test_the_checks_find_what_they_look_for(tmp_path):
     assert all(found.values()), found
 
 
+def test_an_id_too_long_for_its_column_breaks_within_the_page(tmp_path):
+    """Ids break at their underscores; a piece longer than that (hostile or careless data) may
+    break anywhere, so the table still fits the page."""
+    import pandas as pd
+
+    from egov import tables
+    from egov.exporters import html_to_pdf
+
+    css = (TEMPLATE_DIR / "static" / "egov.css").read_text(encoding="utf-8")
+    frame = pd.DataFrame({"name": ["网站", "栏目"], "id": ["gov_" + "x" * 300, "gov_website_columns"], "n": [1.0, 2.0]})
+    table = tables.records(frame, "zh", sub="id").html("zh")
+    pdf = tmp_path / "ids.pdf"
+    pdf.write_bytes(html_to_pdf(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>{css}'
+                                f"</style></head><body><main>{table}</main></body></html>"))
+    assert 'class="egov-id egov-long"' in table and not outside(pdf)
+
+
 def test_no_link_leads_to_the_builders_files(built_reports):
     """Links that work only beside the other pages (navigation, the index's citation) are left
     out of the PDF; what is left is in-document or on the web."""

@@ -12,8 +12,9 @@
     with the PDF time of each section from its log line;
 (g) peak memory of (f) summed over the build's process tree, in a run of its own.
 
-(b), (d) and (f) run :data:`REPEAT` times each and count the median: on a shared virtual
-machine one run can be 20 % off. Memory is sampled (from /proc every 50 ms; RSS, and PSS,
+(b), (d) and (f) run :data:`REPEAT` times each and count the median, in rounds with a third of
+(a) each: on a shared virtual machine the speed drifts by 20 % and more within minutes, so the
+runs a ratio compares are made side by side. Memory is sampled (from /proc every 50 ms; RSS, and PSS,
 which counts the pages forked kernels share with their template once) only in (g): a sample
 costs about 45 ms of CPU, so sampling a timed run would slow it by most of a core.
 
@@ -127,16 +128,15 @@ def median(runs: list[Run]) -> Run:
     return mid
 
 
-def naive(work: Path, env: dict) -> tuple[float, float]:
-    out = work / "naive"
-    out.mkdir()
+def naive(out: Path, env: dict, reports: list[tuple[str, Path]]) -> tuple[float, float]:
+    """(a) for some of the reports: wall and CPU seconds."""
+    out.mkdir(exist_ok=True)
     t0, cpu = time.perf_counter(), 0.0
-    for lang in LANGS:
-        for nb in NOTEBOOKS:
-            executed = out / f"{nb.stem}_{lang}.ipynb"
-            cpu += Run([BIN / "papermill", nb, executed, "-p", "lang", lang, "--cwd", nb.parent,
-                        "--no-progress-bar", "--log-level", "ERROR"], env).cpu
-            cpu += Run([BIN / "jupyter", "nbconvert", "--to", "html", "--log-level", "ERROR", executed], env).cpu
+    for lang, nb in reports:
+        executed = out / f"{nb.stem}_{lang}.ipynb"
+        cpu += Run([BIN / "papermill", nb, executed, "-p", "lang", lang, "--cwd", nb.parent,
+                    "--no-progress-bar", "--log-level", "ERROR"], env).cpu
+        cpu += Run([BIN / "jupyter", "nbconvert", "--to", "html", "--log-level", "ERROR", executed], env).cpu
     return time.perf_counter() - t0, cpu
 
 
@@ -214,27 +214,37 @@ def main() -> int:
         print(f"{len(NOTEBOOKS)} notebooks × {len(LANGS)} languages = {len(LANGS) * len(NOTEBOOKS)} reports; "
               f"{os.cpu_count()} CPUs, {workers} workers; Python {sys.version.split()[0]}; {load()}", flush=True)
 
-        a = a_cpu = None
-        if not args.skip_naive:
-            a, a_cpu = naive(work, env)
-            print(f"(a) papermill CLI + nbconvert CLI, one by one: {a:6.1f} s  (CPU {a_cpu:5.1f} s)", flush=True)
-        b = median([Run([*html, "--force"], env) for _ in range(REPEAT)])
-        print(f"(b) egov build --format html --force:          {b.seconds:6.1f} s  (CPU {b.cpu:5.1f} s){b.spread}", flush=True)
-        c = Run(html, env)
-        print(f"(c) egov build, nothing changed:               {c.seconds:6.2f} s   ({c.out.strip()})", flush=True)
-        runs, changes = [], []
-        for _ in range(REPEAT):  # each run after its own edit of the value
+        # Rounds: a third of (a), then (b), (d) after an edit of the value, and (f); (c) once. The
+        # machine's speed drifts over minutes, so each ratio compares runs made side by side.
+        every = [(lang, nb) for lang in LANGS for nb in NOTEBOOKS]
+        a = a_cpu = 0.0
+        bs, ds, fs, changes = [], [], [], []
+        for i in range(REPEAT):
+            if not args.skip_naive:
+                seconds, cpu = naive(work / "naive", env, every[i::REPEAT])
+                a, a_cpu = a + seconds, a_cpu + cpu
+            bs.append(Run([*html, "--force"], env))
+            if i == 0:
+                c = Run(html, env)
             changes.append(change_value(data_copy))
-            runs.append(Run(html, env))
-        d = median(runs)
+            ds.append(Run(html, env))
+            fs.append(Run([*build, "--force", "-o", work / f"full{i}"], env))
+            print(f"round {i + 1}: (b) {bs[-1].seconds:.1f} s, (d) {ds[-1].seconds:.1f} s, "
+                  f"(f) {fs[-1].seconds:.1f} s", flush=True)
+        b, d, f = median(bs), median(ds), median(fs)
+        if not args.skip_naive:
+            print(f"(a) papermill CLI + nbconvert CLI, one by one: {a:6.1f} s  (CPU {a_cpu:5.1f} s; in thirds, one a round)")
+        else:
+            a = None
+        print(f"(b) egov build --format html --force:          {b.seconds:6.1f} s  (CPU {b.cpu:5.1f} s){b.spread}")
+        print(f"(c) egov build, nothing changed:               {c.seconds:6.2f} s   ({c.out.strip()})")
         print(f"(d) egov build after one data edit:            {d.seconds:6.1f} s  (CPU {d.cpu:5.1f} s; "
-              f"{changes[-1]}){d.spread}", flush=True)
+              f"{changes[-1]}){d.spread}")
         e = None
         if not args.skip_naive:
             cells, render, e = bound(sorted((work / "naive").glob("*.ipynb")), workers)
             print(f"(e) bound: (cells {cells:.1f} s without the import cell + HTML {render:.1f} s) / {workers} "
-                  f"workers = {e:5.1f} s", flush=True)
-        f = median([Run([*build, "--force", "-o", work / f"full{i}"], env) for i in range(REPEAT)])
+                  f"workers = {e:5.1f} s")
         print(f"(f) egov build --force with PDFs, new folder:  {f.seconds:6.1f} s  (CPU {f.cpu:5.1f} s){f.spread}", flush=True)
         g = Run([*build, "--force", "-o", work / "memory"], env, sample=True)
         print(f"(g) the same, its memory sampled:              {g.seconds:6.1f} s  (CPU {g.cpu:5.1f} s)", flush=True)

@@ -10,7 +10,7 @@ environment), but is not rendered: the session's build (``built_reports``) rende
 one edition's pages, and the text checked here is the executed notebooks'. One template serves
 every edition a test process runs; pytest-xdist spreads the editions and languages over the
 workers (tests/conftest.py). This is still the slowest test of the suite (16 editions × 16 notebooks);
-``-k "not every_edition"`` skips it.
+it is marked ``slow``, so ``-m "not slow"`` skips it.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from egov.build import forkclient
 from egov.build.layout import discover
 from tests.helpers import LANGS, execute_report
 from tests.narrative_checks import problems
+
+pytestmark = pytest.mark.slow  # 256 notebook executions: not in the quick loop (-m "not slow")
 
 EDITIONS = list(editions.editions())
 #: The section notebooks a build of notebooks/ runs.

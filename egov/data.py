@@ -228,7 +228,11 @@ def period_end(period: str) -> pd.Timestamp | None:
     return p.end_time.normalize()
 
 
-@lru_cache(maxsize=8)
+#: Data folders whose loaded tables are kept.
+_LOADED = 8
+
+
+@lru_cache(maxsize=_LOADED)
 def _load_all(data_dir: str) -> dict[str, pd.DataFrame]:
     tables = {name: read_table(name, Path(data_dir)) for name in TABLES}
     _check_foreign_keys(tables, Path(data_dir))
@@ -282,7 +286,10 @@ def _derived(data_dir: str) -> dict:
     fingerprints every report's reads and a notebook reads the observations more than once."""
     t = _load_all(data_dir)
     if data_dir not in _memo or _memo[data_dir][0] is not t:
+        _memo.pop(data_dir, None)
         _memo[data_dir] = (t, {})
+        while len(_memo) > _LOADED:  # as many folders as _load_all keeps; the oldest goes first
+            del _memo[next(iter(_memo))]
     return _memo[data_dir][1]
 
 

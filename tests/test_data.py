@@ -170,3 +170,15 @@ def test_fingerprint_follows_tables_loaded_again(data_copy):
     rewrite(data_copy / "observations.csv", ",13566,", ",13565,")
     data._load_all.cache_clear()  # noqa: SLF001 - as when more folders were loaded than it keeps
     assert data.fingerprint(reads, data_copy) != before
+
+
+def test_what_is_kept_of_loaded_data_is_bounded(tmp_path):
+    """A process that reads many data folders (a test run) keeps what it derived from as many
+    as it keeps loaded, not from every one."""
+    import shutil
+
+    for i in range(data._LOADED + 3):  # noqa: SLF001
+        copy = tmp_path / f"data{i}"
+        shutil.copytree(data.DATA_DIR, copy)
+        data.fingerprint([{"indicators": None, "section": "websites", "table": "observations"}], copy)
+    assert len(data._memo) <= data._LOADED  # noqa: SLF001

@@ -173,19 +173,18 @@ def thumbnail(nb: dict) -> tuple[str, str] | None:
 
 def _takeaways(reports: list[dict], reports_dir: Path):
     """The key takeaways box of the first section page that has one (the overview's)."""
-    from egov.build.render import TAKEAWAYS, takeaways
+    from egov.build.render import takeaways
 
-    for r in reports:
-        page = _file(reports_dir, r["html"])
-        if page is None:
-            continue
-        try:
-            text = page.read_text(encoding="utf-8")
-        except (OSError, ValueError):
-            continue
-        if TAKEAWAYS in text:
-            return takeaways([text])
-    return None
+    return takeaways(text for r in reports if (text := _page(reports_dir, r["html"])) is not None)
+
+
+def _page(reports_dir: Path, relative) -> str | None:
+    """A page's text, or None when it is not a file in the reports folder or cannot be read."""
+    page = _file(reports_dir, relative)
+    try:
+        return page.read_text(encoding="utf-8") if page else None
+    except (OSError, ValueError):
+        return None
 
 
 def dataset(reports_dir: Path, lang: str) -> list[dict]:

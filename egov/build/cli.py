@@ -115,9 +115,8 @@ def _plan(opts: Options, manifest, now):
 
 def dry_run(opts: Options) -> int:
     """Say what would run and why; write nothing. Exit code 1 when a notebook cannot be read."""
-    from egov.build.engine import export_due
     from egov.build.manifest import Manifest
-    from egov.build.plan import Now, full_task
+    from egov.build.plan import Now, export_due, full_task
 
     manifest = Manifest.read(opts.reports_dir)
     now = Now(opts.data_dir)
@@ -138,7 +137,7 @@ def dry_run(opts: Options) -> int:
         elif "pdf" in opts.formats and full_task(lang, list(opts.every), manifest, opts.reports_dir,
                                                  opts.reports_dir, opts.show_code, now):
             print(f"full    {lang}: {FULL_REPORT} out of date")
-    why = export_due(manifest, opts.reports_dir, now.export_key())
+    why = export_due(manifest, opts.reports_dir, now)
     print(f"dataset {show(opts.reports_dir / DATA_EXPORT)}: {why or 'up to date'}")
     n_exec = sum(j.execute for j in jobs)
     print(f"egov build --dry-run: {n_exec} to execute, {len(todo) - n_exec} to render only, "

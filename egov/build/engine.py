@@ -141,19 +141,6 @@ def kernel_env(data_dir: Path) -> dict:
             "PYTHONHASHSEED": "0", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 
-def export_due(manifest: Manifest, reports_dir: Path, key: str) -> str | None:
-    """Why the one-file dataset must be written again (None: it is up to date); ``key``: what
-    it is made from now (:meth:`egov.build.plan.Now.export_key`)."""
-    made = manifest.export
-    if not made:
-        return "not made before"
-    if made.key != key:
-        return "the data or the egov library changed"
-    if not all(pl.output_ok(reports_dir, mf.Output(path, sha)) for path, sha in made.files.items()):
-        return "a file of it is missing or was changed"
-    return None
-
-
 class Build:
     """One build: ``with Build(...) as build: build.run(jobs, manifest); build.finish()``.
 
@@ -275,11 +262,11 @@ class Build:
 
     # ---------------------------------------------------------------------------------------
     def _export_task(self) -> list[ExportTask]:
-        """The one-file dataset, when it is due (:func:`export_due`): none or one task."""
-        key = self.now.export_key()
-        if not export_due(self.manifest, self.reports_dir, key):
+        """The one-file dataset, when it is due (:func:`~egov.build.plan.export_due`): none or one task."""
+        if not pl.export_due(self.manifest, self.reports_dir, self.now):
             return []
-        return [ExportTask("data", str(self.reports_dir / DATA_EXPORT), str(self.opts.data_dir), key)]
+        return [ExportTask("data", str(self.reports_dir / DATA_EXPORT), str(self.opts.data_dir),
+                           self.now.export_key())]
 
     def _finished(self, task, result: Result, pool: Pool) -> None:
         if isinstance(task, ExportTask):

@@ -164,6 +164,18 @@ def _exec_reasons(prev: Entry | None, inputs, state, fingerprints, reports_dir, 
     return reasons, rechecked and not reasons
 
 
+def export_due(manifest: Manifest, reports_dir: Path, now: Now) -> str | None:
+    """Why the one-file dataset must be written again (None: it is up to date)."""
+    made = manifest.export
+    if not made:
+        return "not made before"
+    if made.key != now.export_key():
+        return "the data or the egov library changed"
+    if not all(output_ok(reports_dir, Output(path, sha)) for path, sha in made.files.items()):
+        return "a file of it is missing or was changed"
+    return None
+
+
 def output_ok(reports_dir: Path, out: Output | None) -> bool:
     """The file is there with the bytes the manifest recorded."""
     if not out:

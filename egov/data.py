@@ -294,6 +294,12 @@ def _derived(data_dir: str) -> dict:
     return _memo[data_dir][1]
 
 
+def derived(data_dir: Path = DATA_DIR) -> dict:
+    """Where other modules keep what they work out from the loaded tables of ``data_dir``
+    (the checks' results): dropped with the tables, so data loaded again is worked out again."""
+    return _derived(str(Path(data_dir).resolve()))
+
+
 def _combined(data_dir: str) -> pd.DataFrame:
     """Both tables of observations in one frame, typed, made once per loaded data (the build's
     kernels are forked from a template that has made it). Callers get copies."""

@@ -41,6 +41,50 @@ def test_value_and_select():
         data.observations(section="nope")
 
 
+def test_select_agrees_with_the_plain_pandas_reading_in_any_row_order():
+    """select's arrays give what the masks, sort and de-duplication of pandas give: every
+    indicator, breakdown, period and origin asked, on the rows shuffled."""
+    def plain(obs, indicator, breakdown="total", period=None, origin=None):
+        m = (obs["indicator_id"] == indicator) & (obs["status"] != "gap")
+        for col, wanted in (("breakdown", breakdown), ("period", period), ("origin", origin)):
+            if wanted is not None:
+                m &= obs[col] == wanted
+        out = obs[m].sort_values(["date", "origin"])
+        return out.drop_duplicates(["indicator_id", "breakdown", "period"], keep="first")
+
+    obs = data.observations()
+    asked = 0
+    frame = obs.sample(frac=1, random_state=7)
+    for i, b, p in sorted(set(zip(frame["indicator_id"], frame["breakdown"], frame["period"]))):
+        for args in ((i, b, p), (i, b), (i, None), (i, None, p), (i, b, p, "article"), (i, "nope")):
+            got, want = data.select(frame, *args), plain(frame, *args)
+            assert list(got.index) == list(want.index), args  # the same rows, in the same order
+            asked += 1
+    assert asked > 500
+    pd.testing.assert_frame_equal(data.select(obs, "gov_websites", None), plain(obs, "gov_websites", None))
+    both = obs[obs["indicator_id"] == "gov_websites"]
+    assert set(both["origin"]) == {"article", "reference"}  # the article's row wins a tie above
+
+
+def test_checks_are_worked_out_once_and_every_call_reads_the_data(tmp_path, monkeypatch, data_copy):
+    """The data notes ask for the checks three times: the results are kept with the loaded
+    tables, but each call still reads them (a report's trace is the same), and tables loaded
+    again are checked again."""
+    from egov import checks
+
+    trace = tmp_path / "trace.jsonl"
+    monkeypatch.setenv(data.TRACE_ENV, str(trace))
+    first = checks.run(data_copy)
+    lines = len(trace.read_text(encoding="utf-8").splitlines())
+    second = checks.run(data_copy)
+    assert second == first and second[0] is first[0]  # the same results, not worked out again
+    assert len(trace.read_text(encoding="utf-8").splitlines()) == 2 * lines > 0
+    rewrite(data_copy / "observations.csv", ",13566,", ",13565,")  # a website count the rules add up
+    data.clear_cache()
+    again = {r.rule_id: r.passed for r in checks.run(data_copy)}
+    assert again != {r.rule_id: r.passed for r in first}
+
+
 def test_period_end():
     assert str(data.period_end("2020-06").date()) == "2020-06-30"
     assert str(data.period_end("2019").date()) == "2019-12-31"

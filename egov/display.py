@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from matplotlib.figure import Figure
 
-from egov import tables, text
+from egov import chartcache, tables, text
 from egov.theme import DISPLAY_WIDTH, DPI
 
 
@@ -42,9 +42,16 @@ class Chart:
     data: pd.DataFrame = field(repr=False)
     alt: str = ""
     labelled: bool = False
+    #: Its name in a build's shared PNGs (:mod:`egov.chartcache`); "": none.
+    cache_key: str = field(default="", repr=False)
+    _png: bytes | None = field(default=None, repr=False, compare=False)
 
     def png(self) -> bytes:
-        return to_png(self.fig)
+        """The chart as PNG, drawn once: matplotlib lays a figure out again on each save, so a
+        second save would differ (the overview shows one chart in two cards)."""
+        if self._png is None:
+            self._png = chartcache.png(self.cache_key, lambda: to_png(self.fig))
+        return self._png
 
 
 @dataclass

@@ -18,7 +18,7 @@ import importlib
 
 from markupsafe import Markup
 
-from egov import charts, data, display, gallery, i18n, notes, source, text, theme, un
+from egov import chartcache, charts, data, display, gallery, i18n, notes, source, text, theme, un
 from egov.facts import MissingFigure, Period, Query, corrections
 from egov.narrative import Rendered, Text
 
@@ -72,14 +72,25 @@ class Section:
             try:
                 if charts.CHARTS[chart_id].reads != "obs" and self.egdi is None:
                     self.egdi = data.un_egdi(**self._where)  # a UN chart outside its section (the overview's grid)
-                self._charts[chart_id] = charts.make(chart_id, self.lang, self.as_of, obs=self.obs,
-                                                     egdi=self.egdi, peers=self.peers)
+                found = charts.make(chart_id, self.lang, self.as_of, obs=self.obs, egdi=self.egdi,
+                                    peers=self.peers)
+                if isinstance(found, display.Chart):
+                    found.cache_key = self._cache_key(chart_id)
+                self._charts[chart_id] = found
             except Exception as err:  # kept, and raised again in the cell that shows the chart
                 self._charts[chart_id] = err
         found = self._charts[chart_id]
         if isinstance(found, Exception):
             raise found
         return found
+
+    def _cache_key(self, chart_id: str) -> str:
+        """A chart's name among a build's shared PNGs: what it is drawn from (:mod:`egov.chartcache`)."""
+        c = charts.CHARTS[chart_id]
+        read = ({"indicators": None, "section": c.section, "table": "observations"} if c.reads == "obs"
+                else {"table": "un_egdi"})
+        digest = data.fingerprint([read], **self._where)
+        return chartcache.key(chart_id, self.lang, self.as_of, self.peers if c.reads == "un+peers" else None, digest)
 
     def notice(self) -> str:
         """The one notice of what this edition lacks: missing figures (grouped by when) and

@@ -27,7 +27,8 @@ How it works:
   error (exit code 2); ``-p code 007`` stays the string ``"007"``.
 * **Warm kernels.** Each notebook runs in a new kernel process with an empty namespace, forked
   from a template that imported the scientific stack once for the whole build; the kernel is
-  this environment's own Python, whatever kernelspec is registered elsewhere.
+  this environment's own Python, whatever kernelspec is registered elsewhere. The kernels of
+  one build share the chart PNGs they draw (:mod:`egov.chartcache`, in the staging folder).
 * **Cached.** A report is executed again only when its notebook, its parameters, the egov
   library or *the data it read* changed (the kernel logs each read, ``EGOV_DATA_TRACE``). A
   template change only renders HTML/PDF again. ``--force`` runs everything; ``--dry-run`` says

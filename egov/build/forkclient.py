@@ -28,9 +28,11 @@ WARM_KERNELS = ("egov",)
 #: ``import egov.x`` and ``from egov[.x] import y, z`` lines of a notebook's code.
 _IMPORT = re.compile(r"^[ \t]*(?:import[ \t]+(egov(?:\.\w+)*)"
                      r"|from[ \t]+(egov(?:\.\w+)*)[ \t]+import[ \t]+\(?([\w \t,]+))", re.M)
-#: Variables a kernel may have that its template need not share (set per notebook or launch;
-#: jupyter_client drops PYTHONEXECUTABLE from a Python kernel's environment).
-PER_KERNEL = frozenset({"EGOV_DATA_TRACE", "JPY_PARENT_PID", "JPY_SESSION_NAME", "PYTHONEXECUTABLE"})
+#: Variables a kernel may have that its template need not share (set per notebook or launch: its
+#: data-read trace, its build's shared charts; jupyter_client drops PYTHONEXECUTABLE from a
+#: Python kernel's environment).
+PER_KERNEL = frozenset({"EGOV_DATA_TRACE", "EGOV_CHART_CACHE", "JPY_PARENT_PID", "JPY_SESSION_NAME",
+                        "PYTHONEXECUTABLE"})
 
 
 class ForkServerGone(RuntimeError):

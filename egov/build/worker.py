@@ -3,7 +3,8 @@
 Runs in a worker process (:mod:`egov.build.engine`). papermill, nbconvert and the exporters are
 imported once per worker; notebooks execute through the registered ``egov`` papermill engine
 (:mod:`egov.build.kernels`), whose kernels are forked from the build's template process. Each
-kernel gets its own data-read trace file (``EGOV_DATA_TRACE``) in its environment.
+kernel gets its own data-read trace file (``EGOV_DATA_TRACE``) in its environment, and the
+build's folder of shared chart PNGs (``EGOV_CHART_CACHE``, in the staging folder).
 """
 
 from __future__ import annotations
@@ -210,6 +211,7 @@ def execute(task: ReportTask, out_dir: Path):
     from jupyter_client.kernelspec import NoSuchKernel
     from papermill.exceptions import PapermillExecutionError
 
+    from egov import chartcache
     from egov.build.kernels import KernelStartError
     from egov.data import TRACE_ENV
 
@@ -224,7 +226,8 @@ def execute(task: ReportTask, out_dir: Path):
             task.notebook, str(output), parameters=task.parameters, engine_name="egov",
             kernel_name=task.kernel, cwd=str(Path(task.notebook).parent), progress_bar=False,
             log_output=False, start_timeout=120, execution_timeout=task.timeout,
-            request_save_on_cell_execute=False, kernel_env={**task.kernel_env, TRACE_ENV: str(trace)})
+            request_save_on_cell_execute=False,
+            kernel_env={**task.kernel_env, TRACE_ENV: str(trace), chartcache.ENV: str(Path(task.staging) / "charts")})
     except PapermillExecutionError as err:  # papermill wrote the notebook, with its banner
         nb = nbformat.read(output, as_version=4)
         where = cell_label(_without_markers(nb), err.cell_index)

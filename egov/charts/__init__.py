@@ -48,11 +48,14 @@ def of_section(section: str) -> list[str]:
 
 
 def make(chart_id: str, lang: str, as_of: str, *, obs=None, egdi=None, peers=None):
-    """Draw a registered chart from what it reads."""
+    """Draw a registered chart from what it reads: the UN table, or its own section's rows of
+    ``obs`` (the overview holds every section's), so what it draws depends on those alone."""
     c = CHARTS[chart_id]
     if c.reads == "un+peers":
         return c.fn(egdi, peers, lang=lang, as_of=as_of)
-    return c.fn(egdi if c.reads == "un" else obs, lang=lang, as_of=as_of)
+    if c.reads == "un":
+        return c.fn(egdi, lang=lang, as_of=as_of)
+    return c.fn(obs[obs["section"] == c.section], lang=lang, as_of=as_of)
 
 
 from egov.charts import capability, international, new_media, platform, sharing, websites  # noqa: E402,F401

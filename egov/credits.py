@@ -17,7 +17,19 @@ def source_name(source_id: str, lang: str) -> str:
     >>> source_name("cnnic45_websites", "zh")
     'CNNIC第45次《中国互联网络发展状况统计报告》'
     """
-    s = _sources().loc[source_id]
+    return _names(lang)[source_id]
+
+
+def _names(lang: str) -> dict[str, str]:
+    """Every source's short name in ``lang``, worked out once per loaded data (tables name a
+    source on every row). The sources are among the labels every report's fingerprint holds."""
+    memo = data.derived()
+    if ("source_names", lang) not in memo:
+        memo["source_names", lang] = {sid: _name(s, lang) for sid, s in _sources().iterrows()}
+    return memo["source_names", lang]
+
+
+def _name(s, lang: str) -> str:
     publisher, date = _str(s["publisher"]), _str(s["date"])
     if _str(s["raw_file"]) == "article" and publisher:
         return pick(lang, *publisher_names(publisher)) + paren(date[:4] if date else "", lang)

@@ -25,6 +25,7 @@ Government websites (websites)   17,962   14,474   14,467
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -85,7 +86,11 @@ class Table:
         language marked with its own (:func:`egov.markup.lang_spans`)."""
         e = markup.html
         wide = " egov-prose" if any(k != "number" for k in self.kinds) else ""  # text columns: the page's width
-        out = [f'<table class="dataframe egov-table{wide}">', "<thead>", "<tr>",
+        widths = self.print_widths(lang) if wide else None
+        out = [f'<table class="dataframe egov-table{wide}{" egov-fixed" if widths else ""}">',
+               *(["<colgroup>", *(f'<col style="--egov-width:{w:.1f}%">' for w in widths), "</colgroup>"]
+                 if widths else []),
+               "<thead>", "<tr>",
                f'<th scope="col" class="egov-stub">{e(self.head[0])}</th>',
                *(f'<th scope="col" class="egov-{k}">{e(h)}</th>' for h, k in zip(self.head[1:], self.kinds)),
                "</tr>", "</thead>"]
@@ -105,6 +110,31 @@ class Table:
         text = "\n".join(out)
         return markup.lang_spans(text, lang) if lang else text
 
+    def print_widths(self, lang: str | None = None) -> list[float] | None:
+        """Each column's share of the printed page's width (percent), worked out from its text
+        as a browser's automatic table layout would: every column at least its longest
+        unbreakable piece, and the room beyond shared in proportion to its longest line. The
+        PDF lays the table out with these (``table-layout: fixed``): WeasyPrint's automatic
+        layout measures every break opportunity of every cell, half the data notes' PDF time.
+        None when even the narrowest columns do not fit (the automatic layout then decides).
+        In English, numbers in such a table wrap (egov.css), as its words do."""
+        columns = [[self.head[0], *(r.label for r in self.rows)],
+                   *([h, *(r.cells[i] for r in self.rows)] for i, h in enumerate(self.head[1:]))]
+        kinds = ("stub", *("prose_number" if k == "number" and lang == "en" else k for k in self.kinds))
+        least = [max(_MIN_UNITS[k], *(_longest_piece(c, k) for c in col)) for col, k in zip(columns, kinds)]
+        least[0] = max(least[0], *(_longest_piece(r.sub, "id") for r in self.rows))
+        most = [max(m, *(_units(c) for c in col)) for m, col in zip(least, columns)]
+        room = _PAGE_UNITS - _PAD_UNITS * len(columns)
+        if sum(least) > room:
+            return None
+        if sum(most) <= room:
+            widths = most
+        else:
+            share = (room - sum(least)) / (sum(most) - sum(least))
+            widths = [lo + (hi - lo) * share for lo, hi in zip(least, most)]
+        total = sum(w + _PAD_UNITS for w in widths)
+        return [100 * (w + _PAD_UNITS) / total for w in widths]
+
     def text(self) -> str:
         """The table as plain text (JupyterLab's plain view; what nbval compares)."""
         lines = []
@@ -116,6 +146,37 @@ class Table:
         frame = pd.DataFrame(lines, columns=range(len(self.head)))
         frame.columns = list(self.head)
         return frame.to_string(index=False) + ("\n" + "; ".join(self.notes) if self.notes else "")
+
+
+#: Widths in half-ems of a printed table's type (8.5 pt; a Chinese character is two): the page
+#: less its margins (180 mm), a cell's padding, and the least width egov.css gives each kind.
+_PAGE_UNITS = 120
+_PAD_UNITS = 2
+_MIN_UNITS = {"stub": 14, "text": 12, "url": 16, "number": 0, "prose_number": 10}
+#: What a line may break between: each wide (CJK) character, or runs of other text at spaces.
+_PIECE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
+
+
+def _units(text: str) -> float:
+    """The width of ``text`` in half-ems: two for a wide character, 1.2 for any other (Noto
+    Sans averages a little over half an em; a column too narrow for a word lets it run into
+    the next, so this errs wide)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1.2 for c in text)
+
+
+def _longest_piece(text: str, kind: str) -> float:
+    """The widest part of ``text`` no line can break: all of a number; an id's pieces between
+    underscores (in its smaller type; a piece too long for any column breaks anywhere)."""
+    if not text:
+        return 0
+    if kind == "number":
+        return _units(text)
+    if kind == "url":
+        return 0
+    if kind == "id":
+        return max(0.85 * (len(p) + 1) for p in text.split("_") if len(p) <= _LONGEST_PIECE) \
+            if any(len(p) <= _LONGEST_PIECE for p in text.split("_")) else 0
+    return max((_units(p) for p in _PIECE.findall(text)), default=0)
 
 
 def _empty(column: pd.Series) -> bool:

@@ -139,8 +139,34 @@ def narrow_columns(pdf) -> list[str]:
     return problems
 
 
+#: Marks a font kerns into the letter before or after them.
+_KERNED = set(".,'’‘\"“”")
+
+
+def overlapping(pdf) -> list[str]:
+    """Characters drawn over others on one line: a word wider than its table column runs into
+    the next column (a table laid out with fixed column widths does not widen a column)."""
+    problems = []
+    for n, page in enumerate(layout(str(pdf)), start=1):
+        chars = sorted((b for b in page["boxes"] if b[0] != "<image>"), key=lambda b: b[3])
+        line: list = []
+        for box in chars + [None]:
+            if box is not None and line and abs(box[3] - line[0][3]) < 0.5 * (line[0][4] - line[0][3]):
+                line.append(box)
+                continue
+            ordered = sorted(line, key=lambda b: b[1])
+            for a, b in zip(ordered, ordered[1:]):
+                kerned = a[0] in _KERNED or b[0] in _KERNED  # 'T.' tucks the stop under the T
+                if not kerned and b[1] < a[2] - 0.4 * min(a[2] - a[1], b[2] - b[1]):
+                    problems.append(f"page {n}: {a[0]!r} and {b[0]!r} drawn over each other at x {b[1]:.0f}, "
+                                    f"y {b[3]:.0f}")
+                    break
+            line = [box]
+    return problems
+
+
 CHECKS = {"outside": outside, "orphaned_headings": orphaned_headings, "near_empty": near_empty,
-          "narrow_columns": narrow_columns}
+          "narrow_columns": narrow_columns, "overlapping": overlapping}
 
 
 @pytest.mark.parametrize("check", sorted(CHECKS))
@@ -150,13 +176,14 @@ def test_every_pdf_is_laid_out_within_its_pages(built_reports, check):
 
 
 #: Pages made to fail every check: a table wider than the page, a column of Chinese two
-#: characters wide, and headings pushed towards the foot of a page by spacers of every height
+#: characters wide, a word wider than its fixed column, and headings pushed towards the foot of a page by spacers of every height
 #: from 236 to 258 mm (one of them leaves a heading last on its page and its sentence alone on
 #: the next, whatever the fonts' exact metrics).
 BAD = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>{css}</style>
 <style>h2 {{ break-after: auto !important; }}</style></head><body><main>
 <table><tr><td>{wide}</td></tr></table>
 <table style="width: 100%"><tr><td>政务头条号数量更正</td><td style="width: 99%">{long}</td></tr></table>
+<table style="width: 100%; table-layout: fixed"><tr><td style="width: 10%">{word}</td><td>政务头条号</td></tr></table>
 {pushed}
 </main></body></html>"""
 PUSHED = '<div style="break-before: page; height: {mm}mm"></div><h2>孤立的标题</h2><p>一句话。</p>'
@@ -166,7 +193,7 @@ def test_the_checks_find_what_they_look_for(tmp_path):
     from egov.exporters import html_to_pdf
 
     css = (TEMPLATE_DIR / "static" / "egov.css").read_text(encoding="utf-8")
-    html = BAD.format(css=css, wide="W" * 160, long="文" * 400,
+    html = BAD.format(css=css, wide="W" * 160, long="文" * 400, word="reconstruction" * 3,
                       pushed="".join(PUSHED.format(mm=mm) for mm in range(236, 259)))
     pdf = tmp_path / "bad.pdf"
     pdf.write_bytes(html_to_pdf(html))

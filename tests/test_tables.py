@@ -80,7 +80,7 @@ def test_text_left_numbers_right_and_strings_stay_text():
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>" not in html
     assert '<span class="egov-id">a_<wbr>b</span>' in html  # ids break at their underscores
     assert re.findall(r'href="([^"]+)"', html) == ["https://example.org/%E8%B7%AF%E5%BE%84?q=1"]  # http(s) only
-    assert 'class="dataframe egov-table egov-prose"' in html
+    assert 'class="dataframe egov-table egov-prose egov-fixed"' in html  # text: the page's width, columns fixed in print
     assert html.count('<td class="egov-number">') == 2 and html.count('<td class="egov-url">') == 2
 
 
@@ -106,6 +106,37 @@ def test_notes_tables_are_compact_and_their_csv_complete():
     assert notes.status_table("en").printed is False  # the introduction states every count
     sources = notes.sources_table("en").table
     assert sources.kinds[-1] == "url" and all(r.sub for r in sources.rows)
+
+
+def test_a_wide_tables_printed_columns_fit_their_longest_words_and_share_the_rest():
+    """The PDF lays wide tables out with fixed column widths worked out from their text (the
+    automatic layout measures every break opportunity): each column at least as wide as what
+    no line can break in it, the rest shared by how long its lines are."""
+    frame = pd.DataFrame({"name": ["Government websites", "Sections"], "period": ["Jun 2020", "Jun 2020"],
+                          "why": ["A long explanation " * 12, "Short"], "value": [14467.0, 294000.0]})
+    t = tables.records(frame, "en")
+    widths = t.print_widths("en")
+    assert widths is not None and abs(sum(widths) - 100) < 1e-6
+    assert widths[2] == max(widths)  # the long prose gets the room
+    html = t.html("en")
+    assert "egov-fixed" in html and html.count("<col ") == len(t.head)
+    assert [round(w, 1) for w in widths] == [float(x) for x in re.findall(r"--egov-width:([\d.]+)%", html)]
+    numbers = tables.records(pd.DataFrame({"name": ["a"], "value": [1.0]}), "en")
+    assert "<col" not in numbers.html("en")  # a table of numbers keeps its own width
+
+
+def test_a_table_whose_words_cannot_fit_the_page_is_left_to_the_automatic_layout():
+    frame = pd.DataFrame({"a": ["x" * 60], "b": ["y" * 60], "c": [1.0]})
+    t = tables.records(frame, "en")
+    assert t.print_widths("en") is None and "egov-fixed" not in t.html("en")
+
+
+def test_a_chinese_number_never_wraps_so_its_column_fits_it_whole():
+    frame = pd.DataFrame({"名称": ["政务网站"], "说明": ["文" * 200], "数值": [773000000.0]})
+    t = tables.records(frame, "zh")
+    page = tables._PAGE_UNITS - tables._PAD_UNITS * 3  # noqa: SLF001
+    width_of_number = t.print_widths("zh")[2] / 100 * (page + tables._PAD_UNITS * 3)  # noqa: SLF001
+    assert width_of_number >= tables._units("773,000,000")  # noqa: SLF001
 
 
 def test_show_table_metadata(monkeypatch):

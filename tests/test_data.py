@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from egov import data
+from egov import data, tablefile
 from egov.errors import DataError
 from tests.helpers import rewrite, reseal
 
@@ -152,7 +152,7 @@ def test_changed_raw_table_is_validated_too(data_copy):
 
 
 def test_oversized_file_fails_before_reading(data_copy, monkeypatch):
-    monkeypatch.setattr(data, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(tablefile, "MAX_FILE_BYTES", 1000)
     with pytest.raises(DataError, match=r"over the 1,000-byte limit"):
         load(data_copy)
 
@@ -164,7 +164,7 @@ def test_huge_cell_fails_fast(data_copy):
 
 
 def test_too_many_rows_fail_fast(data_copy, monkeypatch):
-    monkeypatch.setattr(data, "MAX_ROWS", 10)
+    monkeypatch.setattr(tablefile, "MAX_ROWS", 10)
     with pytest.raises(DataError, match=r"row 12: more than 10 rows"):
         load(data_copy)
 

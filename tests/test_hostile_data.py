@@ -303,14 +303,14 @@ def test_a_raw_file_that_is_not_a_regular_file_is_refused(data_copy, kind, make)
 
 def test_what_is_read_is_capped_not_what_the_file_reports(data_copy, monkeypatch):
     """A /proc file reports size 0 and holds more: the cap applies to the bytes read."""
-    from egov import data
+    from egov import data, tablefile
     from egov.errors import DataError
 
     path = data_copy / "observations.csv"
     path.unlink()
     path.symlink_to("/proc/self/maps")
     assert Path("/proc/self/maps").stat().st_size == 0
-    monkeypatch.setattr(data, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(tablefile, "MAX_FILE_BYTES", 100)
     with pytest.raises(DataError, match=r"observations\.csv: file holds more than the 100-byte limit for a data table"):
         data.read_table("observations", data_copy)
 

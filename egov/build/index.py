@@ -192,14 +192,15 @@ def dataset(reports_dir: Path, lang: str) -> list[dict]:
     size; empty when it was not built."""
     from egov import i18n
 
-    folder = reports_dir / DATA_EXPORT
-    out = []
-    for name, zh, en in DATASET:
-        path = _file(reports_dir, f"{DATA_EXPORT}/{name}")
-        if path is not None and path.parent.resolve() == folder.resolve():
-            out.append({"href": f"{DATA_EXPORT}/{name}", "name": name, "label": i18n.pick(lang, zh, en),
-                        "size": _size(path.stat().st_size, lang)})
-    return out
+    return [{"href": f"{DATA_EXPORT}/{name}", "name": name, "label": i18n.pick(lang, zh, en),
+             "size": _size(path.stat().st_size, lang)} for name, zh, en, path in _dataset_files(reports_dir)]
+
+
+def _dataset_files(reports_dir: Path) -> list[tuple[str, str, str, Path]]:
+    """The dataset's files that are there, each a file of its own folder (no link out of it)."""
+    folder = (reports_dir / DATA_EXPORT).resolve()
+    return [(name, zh, en, path) for name, zh, en in DATASET
+            if (path := _file(reports_dir, f"{DATA_EXPORT}/{name}")) is not None and path.parent.resolve() == folder]
 
 
 def _size(n: int, lang: str) -> str:
@@ -213,10 +214,9 @@ def _size(n: int, lang: str) -> str:
 
 
 def key(reports_dir: Path) -> list:
-    """What the pages depend on besides the manifest and the templates: which files of the
-    dataset are there, and their sizes (an ``egov export`` between builds changes them)."""
-    return [(name, path.stat().st_size) for name, _, _ in DATASET
-            if (path := reports_dir / DATA_EXPORT / name).is_file()]
+    """What the pages depend on besides the manifest and the templates: the dataset's files
+    they list (:func:`dataset`), and their sizes (an ``egov export`` between builds changes them)."""
+    return [(name, path.stat().st_size) for name, _, _, path in _dataset_files(reports_dir)]
 
 
 def render_index(manifest: Manifest, order: list[str], reports_dir: Path) -> dict[str, str]:

@@ -289,11 +289,14 @@ def labels(lang: str, data_dir: Path = DATA_DIR) -> dict[str, dict[str, str]]:
     """Display names in one language: ``{"indicators": {...}, "breakdowns": {...}, ...}``."""
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
-    t = _load_all(str(Path(data_dir).resolve()))
-    col = f"name_{lang}"
-    return {
-        "indicators": dict(zip(t["indicators"]["indicator_id"], t["indicators"][col])),
-        "breakdowns": dict(zip(t["breakdowns"]["breakdown"], t["breakdowns"][col])),
-        "sections": dict(zip(t["sections"]["section"], t["sections"][col])),
-        "units": dict(zip(t["units"]["unit"], t["units"][col])),
-    }
+    where = str(Path(data_dir).resolve())
+    memo = _derived(where)
+    if ("labels", lang) not in memo:  # asked for on every name a chart or sentence writes
+        t, col = _load_all(where), f"name_{lang}"
+        memo["labels", lang] = {
+            "indicators": dict(zip(t["indicators"]["indicator_id"], t["indicators"][col])),
+            "breakdowns": dict(zip(t["breakdowns"]["breakdown"], t["breakdowns"][col])),
+            "sections": dict(zip(t["sections"]["section"], t["sections"][col])),
+            "units": dict(zip(t["units"]["unit"], t["units"][col])),
+        }
+    return {kind: dict(names) for kind, names in memo["labels", lang].items()}  # each caller its own

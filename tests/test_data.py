@@ -85,6 +85,17 @@ def test_checks_are_worked_out_once_and_every_call_reads_the_data(tmp_path, monk
     assert again != {r.rule_id: r.passed for r in first}
 
 
+def test_labels_are_kept_with_the_loaded_data_and_each_caller_gets_its_own(data_copy):
+    """Names are asked for on every label a chart or sentence writes: worked out once per loaded
+    data, a copy each time, and worked out again for tables loaded again."""
+    names = data.labels("en", data_copy)
+    names["indicators"]["gov_websites"] = "changed by a caller"
+    assert data.labels("en", data_copy)["indicators"]["gov_websites"] == "Government websites"
+    rewrite(data_copy / "indicators.csv", "Government websites,Government", "Public websites,Government")
+    data.clear_cache()
+    assert data.labels("en", data_copy)["indicators"]["gov_websites"] == "Public websites"
+
+
 def test_period_end():
     assert str(data.period_end("2020-06").date()) == "2020-06-30"
     assert str(data.period_end("2019").date()) == "2019-12-31"

@@ -203,18 +203,22 @@ def alt_text(title: str, rows: pd.DataFrame, lang: str, as_of: str) -> str:
             parts.append(i18n.country_name(iso3, lang) + i18n.pick(lang, "：", ": ") + comma.join(said))
         parts[0] = i18n.period(str(rows["period"].iloc[0]), lang) + i18n.pick(lang, "，", ": ") + parts[0]
         return _described(title, parts, lang)
-    for (ind, brk), r in rows.groupby(["indicator_id", "breakdown"], sort=False):
-        ps = sorted(r["period"].astype(str), key=periods.key)
+    series: dict[tuple, list[dict]] = {}  # plain records: pandas' groups and lookups cost more than the words
+    for rec in rows.to_dict("records"):
+        series.setdefault((rec["indicator_id"], rec["breakdown"]), []).append({**rec, "period": str(rec["period"])})
+    for (ind, brk), recs in series.items():
+        ps = sorted((rec["period"] for rec in recs), key=periods.key)
         keep = set(ps) if len(ps) <= 4 else \
             {ps[0], ps[-1]} | {p for p in (periods.select(ps, as_of), periods.select(ps, as_of, "prev")) if p}
-        r = r.assign(period=r["period"].astype(str)).set_index("period").loc[[p for p in ps if p in keep]]
+        chosen = [rec for p in ps if p in keep for rec in recs if rec["period"] == p]
         if ind in _UN_COLUMNS:
             name = i18n.country_name(brk, lang) + " " + _un_name(ind, lang)
-            values = [(_un_value(ind, v, lang), p) for p, v in r["value"].items()]
+            values = [(_un_value(ind, rec["value"], lang), rec["period"]) for rec in chosen]
         else:
             name = i18n.indicator_name(ind, brk, lang)
-            values = [(i18n.quantity(v["value"], v["unit"], lang, v["qualifier"] if isinstance(v["qualifier"], str) else None), p)
-                      for p, v in r.iterrows()]
+            values = [(i18n.quantity(rec["value"], rec["unit"], lang,
+                                     rec["qualifier"] if isinstance(rec["qualifier"], str) else None), rec["period"])
+                      for rec in chosen]
         said = [i18n.pick(lang, f"{i18n.period(p, lang)}{v}", f"{v} in {i18n.period(p, lang)}") for v, p in values]
         parts.append(name + i18n.pick(lang, "：", ": ") + comma.join(said))
     return _described(title, parts, lang)

@@ -29,7 +29,6 @@ import io
 import json
 import os
 import tempfile
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,7 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from egov import __version__, citation, data
+from egov import __version__, citation, data, i18n
 from egov.errors import ParameterError
 
 #: The record of what this command wrote, kept beside the files.
@@ -277,7 +276,7 @@ def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
             cell.font = Font(bold=True)
         for col, column in enumerate(frame.columns, start=1):
             sample = [column, *frame[column].dropna().astype(str).head(500)]
-            ws.column_dimensions[get_column_letter(col)].width = min(60, max(map(_display_width, sample)) + 2)
+            ws.column_dimensions[get_column_letter(col)].width = min(60, max(map(i18n.width, sample)) + 2)
         for n, values in enumerate(_cells(frame), start=2):
             for col, v in enumerate(values, start=1):
                 try:
@@ -298,11 +297,6 @@ def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).write_data()  # openpyxl's save() would stamp the current time
     return _pin_zip(buf.getvalue())
-
-
-def _display_width(text: str) -> int:
-    """Columns a text takes on screen: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _pin_zip(blob: bytes) -> bytes:

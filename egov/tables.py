@@ -25,7 +25,6 @@ Government websites (websites)   17,962   14,474   14,467
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -161,7 +160,7 @@ def _units(text: str) -> float:
     """The width of ``text`` in half-ems: two for a wide character, 1.2 for any other (Noto
     Sans averages a little over half an em; a column too narrow for a word lets it run into
     the next, so this errs wide)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1.2 for c in text)
+    return i18n.width(text, narrow=1.2)
 
 
 def _longest_piece(text: str, kind: str) -> float:

@@ -10,7 +10,6 @@ and ``chart_<id>_name``); :class:`Captions` renders them.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -27,16 +26,12 @@ from egov.theme import FIG_HEIGHT, FIG_WIDTH, INK, SUBTLE
 _TOKENS = re.compile(r"[A-Za-z0-9.,'’%()\-/&:+]+|\s|.")
 
 
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
-
 def wrap(s: str, width: int) -> str:
     """Wrap at ``width`` columns (a CJK character counts two), breaking between words in
     English and anywhere in Chinese, never before closing punctuation."""
     lines, line = [], ""
     for tok in _TOKENS.findall(s):
-        if _width(line + tok) > width and line.strip() and tok not in "，。；：、）》”,;:)":
+        if i18n.width(line + tok) > width and line.strip() and tok not in "，。；：、）》”,;:)":
             carry = ""
             while line and line[-1] in "（《“(":  # never end a line on an opening bracket
                 carry, line = line[-1] + carry, line[:-1]

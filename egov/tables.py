@@ -153,7 +153,8 @@ _PAGE_UNITS = 120
 _PAD_UNITS = 2
 _MIN_UNITS = {"stub": 14, "text": 12, "url": 16, "number": 0, "prose_number": 10}
 #: What a line may break between: each wide (CJK) character, or runs of other text at spaces.
-_PIECE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
+_WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+_PIECE = re.compile(rf"[{_WIDE}]|[^\s{_WIDE}]+")
 
 
 def _units(text: str) -> float:
@@ -173,8 +174,7 @@ def _longest_piece(text: str, kind: str) -> float:
     if kind == "url":
         return 0
     if kind == "id":
-        return max(0.85 * (len(p) + 1) for p in text.split("_") if len(p) <= _LONGEST_PIECE) \
-            if any(len(p) <= _LONGEST_PIECE for p in text.split("_")) else 0
+        return max((0.85 * (len(p) + 1) for p in text.split("_") if len(p) <= _LONGEST_PIECE), default=0)
     return max((_units(p) for p in _PIECE.findall(text)), default=0)
 
 

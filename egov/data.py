@@ -254,16 +254,16 @@ def select(obs: pd.DataFrame, indicator: str, breakdown: str | None = "total",
         if wanted is not None:
             m &= _column(obs, col) == wanted
     rows = np.flatnonzero(m)
+    if len(rows) < 2:
+        return obs.iloc[rows]
     dates, origins = obs["date"].to_numpy()[rows], _column(obs, "origin")[rows]
-    if len(rows) > 1 and not (np.isnat(dates).any() or None in origins):
-        rows = rows[np.lexsort((origins.astype(str), dates))]  # stable: by date, then origin
-        seen: set = set()
-        keys = zip(*(_column(obs, c)[rows] for c in ("indicator_id", "breakdown", "period")))
-        rows = [r for r, key in zip(rows, keys) if not (key in seen or seen.add(key))]
-    elif len(rows) > 1:  # a date or origin missing: pandas puts those last
+    if np.isnat(dates).any() or None in origins:  # a date or origin missing: pandas puts those last
         out = obs.iloc[rows].sort_values(["date", "origin"])
         return out.drop_duplicates(["indicator_id", "breakdown", "period"], keep="first")
-    return obs.iloc[rows]
+    rows = rows[np.lexsort((origins.astype(str), dates))]  # stable: by date, then origin
+    seen: set = set()
+    keys = zip(*(_column(obs, c)[rows] for c in ("indicator_id", "breakdown", "period")))
+    return obs.iloc[[r for r, key in zip(rows, keys) if not (key in seen or seen.add(key))]]
 
 
 def _column(obs: pd.DataFrame, col: str) -> np.ndarray:

@@ -9,10 +9,9 @@ dictionary), and ``egov-data-README.md`` is the same README beside the CSV and P
 ``datapackage.json`` describes every file (Frictionless: the CSVs' schemas, licence, sources,
 each file's SHA-256), and ``egov-data.zip`` holds them all in one download.
 
-Safe in any folder: a file is replaced only if this command wrote it (``egov-export.json``
-records each file's SHA-256) and nobody changed it since; anything else there is refused,
-never deleted. Each file is written to a temporary name and renamed, so readers see the old
-file or the new one. The bytes depend only on the data: Excel's and the zip's timestamps are
+Safe in any folder (:mod:`egov.exportfolder`): a file is replaced only if this command wrote
+it and nobody changed it since; anything else there is refused, never deleted. The bytes
+depend only on the data: Excel's and the zip's timestamps are
 pinned, so two exports of the same data are identical.
 
 >>> obs = tables()["observations"]
@@ -24,11 +23,8 @@ pinned, so two exports of the same data are identical.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,11 +32,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from egov import __version__, citation, data, i18n
-from egov.errors import ParameterError
+from egov import __version__, citation, data, exportfolder, i18n
+from egov.exportfolder import ExportError
 
-#: The record of what this command wrote, kept beside the files.
-RECORD = "egov-export.json"
 README = "egov-data-README.md"
 XLSX = "egov-data.xlsx"
 DATAPACKAGE = "datapackage.json"
@@ -48,10 +42,6 @@ ZIP = "egov-data.zip"
 #: Excel's created/modified time and every zip entry's time: fixed, so the bytes are reproducible.
 PINNED = datetime(2020, 1, 1)
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
-
-
-class ExportError(ParameterError):
-    """The output folder cannot take the export without losing something (exit code 2)."""
 
 
 @dataclass(frozen=True)
@@ -349,7 +339,7 @@ def datapackage(files: dict[str, bytes]) -> dict:
         suffix = Path(path).suffix
         res = {"name": Path(path).name.replace(".", "-").lower(), "path": path, "type": "file",
                "profile": "data-resource", "format": suffix[1:], "mediatype": _MEDIA[suffix],
-               "bytes": len(blob), "hash": f"sha256:{_sha256(blob)}"}
+               "bytes": len(blob), "hash": f"sha256:{exportfolder.sha256(blob)}"}
         if path in tabular:
             name = tabular[path]
             res.update(name=name, title=TITLES[name][1], type="table", profile="tabular-data-resource",
@@ -374,90 +364,11 @@ def to_zip(files: dict[str, bytes]) -> bytes:
     return _zipped((f"egov-data/{name}", blob) for name, blob in files.items())
 
 
-# --------------------------------------------------------------------------------------------
-# writing safely
-
-def _sha256(blob: bytes) -> str:
-    return hashlib.sha256(blob).hexdigest()
-
-
-def _recorded(out_dir: Path) -> dict[str, set[str]]:
-    """What earlier exports wrote here: name → the SHA-256s it may have (two while a write is
-    under way). Refuses a record that egov export did not write."""
-    path = out_dir / RECORD
-    if not path.exists() and not path.is_symlink():
-        return {}
-    try:
-        if path.is_symlink() or not path.is_file():
-            raise ValueError("not a regular file")
-        files = json.loads(path.read_text(encoding="utf-8"))["files"]
-        if not all(isinstance(v, list) and all(isinstance(h, str) for h in v) for v in files.values()):
-            raise ValueError("no list of files")
-    except (ValueError, KeyError, TypeError, AttributeError, OSError) as err:
-        raise ExportError(f"{path}: exists but is not a record written by egov export ({err}); "
-                          "move it away or export to another folder with -o DIR") from None
-    return {name: set(shas) for name, shas in files.items()}
-
-
-def _check_replaceable(out_dir: Path, names: list[str], recorded: dict[str, set[str]]) -> None:
-    for name in names:
-        path = out_dir / name
-        if not path.exists() and not path.is_symlink():
-            continue
-        if path.is_symlink() or not path.is_file() or _sha256(path.read_bytes()) not in recorded.get(name, ()):
-            raise ExportError(f"{path} exists and was not written by egov export (or was changed "
-                              "since); nothing was written: move it away or export to another "
-                              "folder with -o DIR")
-
-
-def _write_record(out_dir: Path, files: dict[str, set[str]]) -> None:
-    record = {"written_by": "egov export", "files": {k: sorted(v) for k, v in files.items()}}
-    _atomic_write(out_dir / RECORD, (json.dumps(record, indent=1, sort_keys=True) + "\n").encode("utf-8"))
-
-
-def _atomic_write(path: Path, blob: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(blob)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _refuse_folder(out_dir: Path, data_dir: Path) -> None:
-    for inside, what in ((data_dir, "the data folder (builds hash every file in it)"),
-                         (Path(__file__).resolve().parent, "the installed egov package")):
-        if out_dir == inside or inside in out_dir.parents:
-            raise ExportError(f"-o {out_dir}: inside {what}; choose another folder")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ExportError(f"-o {out_dir}: not a folder")
-
-
 def write(out_dir: Path, data_dir: Path | None = None) -> list[Path]:
-    """Write the export into ``out_dir`` (created if missing); returns the files, README first.
-
-    Files this command wrote before are replaced (unchanged ones are left untouched); any
-    other file in the way is an :class:`ExportError` and nothing is written. The record lists
-    both the old and the new hash of each file while they are written, so an export stopped
-    half-way (a full disk, a kill) leaves whole files that the next export may replace.
-    """
+    """Write the export into ``out_dir`` (created if missing), safely (:mod:`egov.exportfolder`);
+    returns the files, README first, then the record."""
     data_dir = Path(data_dir or data.DATA_DIR).resolve()
     out_dir = Path(out_dir).resolve()
-    _refuse_folder(out_dir, data_dir)
-    files = contents(data_dir)
-    recorded = _recorded(out_dir) if out_dir.is_dir() else {}
-    _check_replaceable(out_dir, list(files), recorded)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    new = {name: _sha256(blob) for name, blob in files.items()}
-    _write_record(out_dir, {name: recorded.get(name, set()) | {sha} for name, sha in new.items()})
-    for name, blob in files.items():
-        path = out_dir / name
-        if not (path.is_file() and _sha256(path.read_bytes()) == new[name]):
-            _atomic_write(path, blob)
-    _write_record(out_dir, {name: {sha} for name, sha in new.items()})
-    return [out_dir / name for name in files] + [out_dir / RECORD]
+    exportfolder.refuse(out_dir, {data_dir: "the data folder (builds hash every file in it)",
+                                  Path(__file__).resolve().parent: "the installed egov package"})
+    return exportfolder.put(out_dir, contents(data_dir))

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from egov import citation, export
+from egov import citation, export, exportfolder
 from egov.export import ExportError
 from tests.helpers import ROOT
 
@@ -203,7 +203,7 @@ def test_an_interrupted_export_leaves_whole_files_and_can_be_run_again(tmp_path,
     export.write(out)  # the half-done export is still recognised as its own
     assert all((out / n).read_bytes() == blob for n, blob in new.items())
     assert json.loads((out / "egov-export.json").read_text())["files"]["egov-data.xlsx"] == [
-        export._sha256(new["egov-data.xlsx"])]
+        exportfolder.sha256(new["egov-data.xlsx"])]
 
 
 def test_egov_export_command(tmp_path):

@@ -151,7 +151,7 @@ def test_the_overview_page_shows_the_grid_and_both_boxes(built_reports):
 
 @pytest.mark.slow
 def test_the_dataset_is_linked_once_exported(built_reports, tmp_path):
-    from egov import export
+    from egov import export, exportfolder
     from egov.build.index import DATASET, render_index
     from egov.build.manifest import Manifest
 
@@ -163,7 +163,7 @@ def test_the_dataset_is_linked_once_exported(built_reports, tmp_path):
     assert "The dataset has not been built" in before and 'href="data/' not in before
     export.write(reports / "data")
     after = render_index(Manifest.read(reports), order, reports)["index.en.html"]
-    written = sorted(p.name for p in (reports / "data").iterdir() if p.name != export.RECORD)
+    written = sorted(p.name for p in (reports / "data").iterdir() if p.name != exportfolder.RECORD)
     linked = sorted(re.findall(r'href="data/([^"]+)"', after))
     assert linked == written and set(written) <= {name for name, _, _ in DATASET}
     assert {"datapackage.json", "egov-data.zip"} <= set(linked)  # the descriptor and the one download

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from egov.errors import ParameterError
+from egov.exportfolder import RECORD as EXPORT_RECORD
 
 #: The installed egov package (its templates; never a place to write).
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -38,7 +39,6 @@ STAGING_PREFIX = ".staging-"
 STAGING_MARK = ".egov-staging"
 #: Where ``egov build`` puts the one-file dataset (``egov export``'s files and its record).
 DATA_EXPORT = "data"
-EXPORT_RECORD = "egov-export.json"
 #: Bump when the way reports are made changes in a way the hashed inputs do not show.
 BUILD_SCHEMA = 1
 #: The kernels' SOURCE_DATE_EPOCH (2020-01-01): fixed, so nothing depends on the build time.

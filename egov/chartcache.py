@@ -8,6 +8,9 @@ edition and peers, and the digest of the data it reads (:func:`egov.data.fingerp
 section's observations or of the UN table, with the labels). A chart sees only those:
 :func:`egov.charts.make` hands it its own section's rows whoever asks. So a PNG from the folder
 has the bytes the chart would draw, and no report depends on which report drew first.
+
+Beside each PNG its card (``<name>.json``: the chart's title and alt text) lets a grid of
+thumbnails (the overview's) take a chart a section drew without drawing its figure at all.
 """
 
 from __future__ import annotations
@@ -29,26 +32,63 @@ def key(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def png(name: str, draw: Callable[[], bytes]) -> bytes:
-    """The PNG kept under ``name``, or ``draw()`` (then kept, when a build names a folder). A
-    file that is not a PNG is drawn again; a folder that cannot be written only costs the saving."""
-    folder = os.environ.get(ENV)
-    if not folder or not name:
+def png(name: str, draw: Callable[[], bytes], card: dict[str, str] | None = None) -> bytes:
+    """The PNG kept under ``name``, or ``draw()`` (then kept with ``card``, when a build names a
+    folder). A file that is not a PNG is drawn again; a folder that cannot be written only costs
+    the saving."""
+    folder = _folder(name)
+    if folder is None:
         return draw()
-    path = Path(folder) / f"{name}.png"
+    kept = _read_png(folder / f"{name}.png")
+    if kept is not None:
+        return kept
+    drawn = draw()
+    if card is not None:
+        _keep(folder / f"{name}.json", json.dumps(card, sort_keys=True, ensure_ascii=False).encode())
+    _keep(folder / f"{name}.png", drawn)  # after its card: a kept PNG has one
+    return drawn
+
+
+def card(name: str) -> dict[str, str] | None:
+    """The card kept under ``name`` with its PNG (``{"title", "alt", "png"}``), or None: no
+    folder, not drawn yet, or a file that is not what this module writes."""
+    folder = _folder(name)
+    picture = _read_png(folder / f"{name}.png") if folder is not None else None
+    if picture is None:
+        return None
+    try:
+        kept = json.loads((folder / f"{name}.json").read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(kept, dict) and set(kept) == {"title", "alt"} and all(isinstance(v, str) for v in kept.values())):
+        return None
+    return {**kept, "png": picture}
+
+
+def active() -> bool:
+    """Whether a build named a folder (else nothing is kept or taken)."""
+    return bool(os.environ.get(ENV))
+
+
+def _folder(name: str) -> Path | None:
+    folder = os.environ.get(ENV)
+    return Path(folder) if folder and name else None
+
+
+def _read_png(path: Path) -> bytes | None:
     try:
         kept = path.read_bytes()
-        if kept.startswith(_PNG):
-            return kept
     except OSError:
-        pass
-    drawn = draw()
-    part = path.with_name(f".{name}.{os.getpid()}.part")
+        return None
+    return kept if kept.startswith(_PNG) else None
+
+
+def _keep(path: Path, blob: bytes) -> None:
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        part.write_bytes(drawn)
+        part.write_bytes(blob)
         os.replace(part, path)  # whole or not at all: another kernel may read it at once
     except OSError:
         with contextlib.suppress(OSError):
             part.unlink(missing_ok=True)
-    return drawn

@@ -50,8 +50,22 @@ class Chart:
         """The chart as PNG, drawn once: matplotlib lays a figure out again on each save, so a
         second save would differ (the overview shows one chart in two cards)."""
         if self._png is None:
-            self._png = chartcache.png(self.cache_key, lambda: to_png(self.fig))
+            self._png = chartcache.png(self.cache_key, lambda: to_png(self.fig),
+                                       card={"title": self.title, "alt": self.alt})
         return self._png
+
+
+@dataclass(frozen=True)
+class Card:
+    """A chart as a grid of thumbnails shows it, taken from a build's shared charts
+    (:func:`egov.chartcache.card`) where a section drew it: no figure, no values table."""
+
+    title: str
+    alt: str
+    picture: bytes = field(repr=False)
+
+    def png(self) -> bytes:
+        return self.picture
 
 
 @dataclass

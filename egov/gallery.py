@@ -44,8 +44,8 @@ def cards(section) -> list[dict]:
     lang = section.lang
     out = []
     for c in article_charts():  # the rows of section.grid_charts()
-        chart = section.chart(c["redrawn"])
-        drawn = isinstance(chart, display.Chart)
+        chart = section.card(c["redrawn"])
+        drawn = isinstance(chart, (display.Chart, display.Card))
         out.append({"number": c["chart"], "title": c[f"title_{lang}"], "quote": c["quote"],
                     "status": c["status"], "note": c[f"note_{lang}"], "page": c["page"] + ".html",
                     "section": i18n.section_name(c["section"], lang),

@@ -55,6 +55,7 @@ class Section:
         self.text = Text(self.section, lang, values)
         self.common = Text("common", lang, values)
         self._charts: dict = {}
+        self._cards: dict = {}
 
     # ---- parts
 
@@ -70,8 +71,7 @@ class Section:
         """A chart of this section (drawn once; an error in it is raised wherever it is asked for)."""
         if chart_id not in self._charts:
             try:
-                if charts.CHARTS[chart_id].reads != "obs" and self.egdi is None:
-                    self.egdi = data.un_egdi(**self._where)  # a UN chart outside its section (the overview's grid)
+                self._read_for(chart_id)
                 found = charts.make(chart_id, self.lang, self.as_of, obs=self.obs, egdi=self.egdi,
                                     peers=self.peers)
                 if isinstance(found, display.Chart):
@@ -83,6 +83,22 @@ class Section:
         if isinstance(found, Exception):
             raise found
         return found
+
+    def card(self, chart_id: str):
+        """A chart as a grid shows it (title, alt text, picture): the card a report of this build
+        kept when it drew the chart (:mod:`egov.chartcache`), else the chart, drawn here."""
+        if chart_id not in self._charts and chart_id not in self._cards and chartcache.active():
+            try:
+                self._read_for(chart_id)  # read as drawing it would: the report's trace is the same
+                taken = chartcache.card(self._cache_key(chart_id))
+            except Exception:  # noqa: BLE001 - drawing it raises the error where it is shown
+                taken = None
+            self._cards[chart_id] = display.Card(taken["title"], taken["alt"], taken["png"]) if taken else None
+        return self._cards.get(chart_id) or self.chart(chart_id)
+
+    def _read_for(self, chart_id: str) -> None:
+        if charts.CHARTS[chart_id].reads != "obs" and self.egdi is None:
+            self.egdi = data.un_egdi(**self._where)  # a UN chart outside its section (the overview's grid)
 
     def _cache_key(self, chart_id: str) -> str:
         """A chart's name among a build's shared PNGs: what it is drawn from (:mod:`egov.chartcache`)."""
@@ -109,7 +125,8 @@ class Section:
             if isinstance(found, display.NoData):
                 left_out.append(found.name)  # a caption (plain text): escaped in the notice
             shown = shown or isinstance(found, display.Chart)
-        shown = shown or any(isinstance(self._drawn(c), display.Chart) for c in self.grid_charts())
+        shown = shown or any(isinstance(self._drawn(c, card=True), (display.Chart, display.Card))
+                             for c in self.grid_charts())
         if missing and not shown:
             return self.common.render("notice_nothing").text
         groups: dict[str, dict[str, list[str]]] = {}
@@ -127,10 +144,10 @@ class Section:
 
         return [c["redrawn"] for c in article_charts()] if self.section == "overview" else []
 
-    def _drawn(self, chart_id: str):
-        """A chart, or None when drawing it failed (the cell that shows it raises the error)."""
+    def _drawn(self, chart_id: str, card: bool = False):
+        """A chart (or its card), or None when drawing it failed (the cell that shows it raises the error)."""
         try:
-            return self.chart(chart_id)
+            return self.card(chart_id) if card else self.chart(chart_id)
         except Exception:
             return None
 

@@ -108,3 +108,45 @@ def test_a_build_takes_the_overviews_charts_and_writes_what_drawing_them_writes(
     assert all(re.fullmatch(r"data:image/png;base64,[A-Za-z0-9+/=]+", t) for t in thumbs)
     assert base64.b64decode(thumbs[0].split(",", 1)[1]).startswith(b"\x89PNG")
     json.dumps(cards)  # cards stay plain data
+
+
+def test_a_card_is_kept_beside_its_png_and_only_a_whole_one_is_taken(tmp_path, monkeypatch):
+    monkeypatch.delenv(chartcache.ENV, raising=False)
+    assert not chartcache.active() and chartcache.card("k") is None
+    monkeypatch.setenv(chartcache.ENV, str(tmp_path))
+    card = {"title": "<b>标题</b>", "alt": "Chart: x."}
+    chartcache.png("k", _drawer([]), card=card)
+    assert chartcache.card("k") == {**card, "png": b"\x89PNG\r\n\x1a\nchart"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k.json", "k.png"]
+    for kept in ('{"title": "t"}', '["t", "a"]', '{"title": "t", "alt": 1}', "not json"):
+        (tmp_path / "k.json").write_text(kept)
+        assert chartcache.card("k") is None, kept
+    chartcache.png("p", _drawer([]))  # drawn without a card: nothing to take
+    assert chartcache.card("p") is None and chartcache.card("never drawn") is None
+
+
+def test_after_its_sections_the_overview_takes_their_cards_and_draws_no_chart(tmp_path, monkeypatch):
+    """A build executes the overview after the sections: its grid takes each chart's card (title,
+    alt text, PNG) and draws no figure. Its cards are the ones it draws alone, and it reads the
+    same data (the trace a build keys it on)."""
+    from egov import gallery
+    from egov.facts.overview import article_charts
+
+    def overview_cards(trace):
+        monkeypatch.setenv(data.TRACE_ENV, str(trace))
+        data.clear_cache()
+        return gallery.cards(Section("00_overview", "en", "2020-06"))
+
+    monkeypatch.delenv(chartcache.ENV, raising=False)
+    alone = overview_cards(tmp_path / "alone.trace")
+    monkeypatch.setenv(chartcache.ENV, str(tmp_path / "charts"))
+    monkeypatch.delenv(data.TRACE_ENV)  # the sections' reads are theirs
+    for row in article_charts():
+        Section(row["page"], "en", "2020-06").chart(row["redrawn"]).png()
+
+    def no_drawing(chart_id, *args, **kw):
+        raise AssertionError(f"drew {chart_id}, which a section drew")
+
+    monkeypatch.setattr(charts, "make", no_drawing)
+    assert overview_cards(tmp_path / "taken.trace") == alone
+    assert data.read_trace(tmp_path / "taken.trace") == data.read_trace(tmp_path / "alone.trace")

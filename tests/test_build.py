@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from egov.build import cli, hashing, layout, publish
+from egov.build import cli, hashing, layout, plan, publish
 from egov.build import parameters as P
 from tests.helpers import (BIN, FIX, ROOT, build, dry_run, egov_build, files, make_project, rewrite,
                            start_build)
@@ -568,6 +568,26 @@ def test_real_section_notebooks_build(built_reports):
             assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in page and "<script" not in page
             if 'class="egov-source"' in page:
                 assert "data:text/csv" in page
+
+
+@pytest.mark.slow
+def test_the_overview_executes_after_the_sections_whose_charts_it_shows(built_reports):
+    """Its notebook's metadata says so (plan.after_sections); then it takes the pictures they drew."""
+    notebooks = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    assert [nb.stem for nb in notebooks if plan.after_sections(nb)] == ["00_overview"]
+    executed = re.findall(r"executed (zh|en)/(\w+) ", (built_reports.parent / "built_reports.log").read_text())
+    for lang in ("zh", "en"):
+        order = [stem for done, stem in executed if done == lang]
+        assert sorted(order) == [nb.stem for nb in notebooks] and order[-1] == "00_overview", order
+
+
+@pytest.mark.parametrize("metadata, late", [({"egov": {"after_sections": True}}, True), ({}, False),
+                                            ({"egov": {"after_sections": "yes"}}, False), ({"egov": [1]}, False)])
+def test_after_sections_is_read_from_the_notebooks_metadata(tmp_path, metadata, late):
+    nb = nbformat.v4.new_notebook(metadata=metadata)
+    nbformat.write(nb, tmp_path / "n.ipynb")
+    (tmp_path / "broken.ipynb").write_text("{not json")
+    assert plan.after_sections(tmp_path / "n.ipynb") is late and plan.after_sections(tmp_path / "broken.ipynb") is False
 
 
 # ------------------------------------------------------------------------------ the one-file dataset

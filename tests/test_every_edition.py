@@ -21,7 +21,7 @@ import nbformat
 import pytest
 
 from egov import data, editions, project
-from egov.build import forkclient
+from egov.build import forkclient, plan
 from egov.build.layout import discover
 from tests.helpers import LANGS, execute_report
 from tests.narrative_checks import problems
@@ -29,8 +29,8 @@ from tests.narrative_checks import problems
 pytestmark = pytest.mark.slow  # 256 notebook executions: not in the quick loop (-m "not slow")
 
 EDITIONS = list(editions.editions())
-#: The section notebooks a build of notebooks/ runs.
-NOTEBOOKS = discover(project.find().notebooks)
+#: The section notebooks a build of notebooks/ runs, in its order (the overview after the others).
+NOTEBOOKS = sorted(discover(project.find().notebooks), key=plan.after_sections)
 #: What only a gap notice says (the one per section), and what no report may say any more: the
 #: old one-sentence-per-gap messages.
 NOTICE = re.compile(r"本期（[^）]*）数据不全|数据中没有本期（[^）]*）本节的数字|"

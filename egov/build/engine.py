@@ -7,8 +7,9 @@
 * **Order.** One task a worker at a time, taken by priority: a language's full report as soon
   as all its sections are in place, then the PDFs of sections already executed, then the
   executions. So PDFs are laid out while other notebooks execute, not after them all. Each
-  section executes in both languages before the next; the one-file dataset (``egov export``,
-  when the data changed) runs after the first round of reports.
+  section executes in both languages before the next, and a notebook showing the others'
+  charts (the overview) after them, taking the pictures they drew; the one-file dataset
+  (``egov export``, when the data changed) runs after the first round of reports.
 * **Atomic.** A report and its manifest entry move into place together, with SIGINT and
   SIGTERM held meanwhile; a signal then stops the workers (their kernels with them) and the
   build returns 128 + the signal's number, leaving no half-written file.
@@ -207,11 +208,14 @@ class Build:
         self.versions = package_versions()
         pool = Pool(self._workers(len(todo) + len(fulls) + len(export)), self.log)
         try:
-            # each section in both languages before the next: both full reports (the longest
-            # tasks) become ready near the end and run side by side, not one alone at the end
+            # each section in both languages before the next (both full reports, the longest
+            # tasks, become ready near the end and run side by side, not one alone at the end);
+            # a notebook showing the others' charts after them (plan.after_sections)
             rank = {nb.stem: i for i, nb in enumerate(self.every)}
+            late = {nb: pl.after_sections(nb) for nb in {j.notebook for j in todo if j.execute}}
             tasks = [(_EXECUTE if j.execute else _RENDER, self._report_task(j))
-                     for j in sorted(todo, key=lambda j: (not j.execute, rank.get(j.notebook.stem, -1)))]
+                     for j in sorted(todo, key=lambda j: (not j.execute, late.get(j.notebook, False),
+                                                          rank.get(j.notebook.stem, -1)))]
             # the dataset (a second of work, needing no kernel) after the first round of reports:
             # not beside the template's start-up, nor alone at the end
             tasks[pool.workers:pool.workers] = [(_EXECUTE, task) for task in export]

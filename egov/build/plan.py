@@ -51,6 +51,20 @@ def render_key(ipynb_sha: str, fmt: str, template: str, show_code: bool, library
                              "show_code": show_code, "egov_library": library, "sections": list(sections)})
 
 
+def after_sections(notebook: Path) -> bool:
+    """Whether a notebook shows the other notebooks' charts (the overview's grid), as its metadata
+    says (``"egov": {"after_sections": true}``): it executes after them, and takes the charts
+    they drew from the build's shared ones (:mod:`egov.chartcache`) instead of drawing them again.
+    Only the order changes: what it shows is the same either way."""
+    from egov.build.parameters import NotebookError, read_notebook
+
+    try:
+        meta = read_notebook(notebook).get("metadata", {}).get("egov")
+    except NotebookError:
+        return False
+    return isinstance(meta, dict) and meta.get("after_sections") is True
+
+
 def plan(notebooks: list[Path], langs: list[str], params: dict[Path, dict], formats: list[str],
          manifest: Manifest, reports_dir: Path, now: Now, *, force: bool, show_code: bool,
          kernel: str | None) -> list[Job]:

@@ -119,8 +119,13 @@ def observations(data_dir: Path = DATA_DIR, *, section: str | None = None,
     ``section`` (or its ``indicators``): what it asked for is what the build's cache hashes, so
     a data edit rebuilds exactly the reports that read it.
     """
-    _trace("observations", section=section, indicators=sorted(indicators) if indicators else None)
+    _trace(**observations_read(section, indicators))
     return _observations(data_dir, section, indicators)
+
+
+def observations_read(section: str | None = None, indicators: list[str] | None = None) -> dict:
+    """Reading those observations, as a trace logs it and :func:`fingerprint` takes it."""
+    return {"table": "observations", "section": section, "indicators": sorted(indicators) if indicators else None}
 
 
 def _observations(data_dir: Path, section: str | None, indicators: list[str] | None) -> pd.DataFrame:

@@ -103,8 +103,7 @@ class Section:
     def _cache_key(self, chart_id: str) -> str:
         """A chart's name among a build's shared PNGs: what it is drawn from (:mod:`egov.chartcache`)."""
         c = charts.CHARTS[chart_id]
-        read = ({"indicators": None, "section": c.section, "table": "observations"} if c.reads == "obs"
-                else {"table": "un_egdi"})
+        read = data.observations_read(c.section) if c.reads == "obs" else {"table": "un_egdi"}
         digest = data.fingerprint([read], **self._where)
         return chartcache.key(chart_id, self.lang, self.as_of, self.peers if c.reads == "un+peers" else None, digest)
 

@@ -44,8 +44,10 @@ def check_lang(lang) -> str:
     return lang
 
 
-#: Chinese characters and punctuation (CJK ideographs, radicals, symbols, full-width forms).
-CJK = re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+#: Chinese characters and punctuation (CJK ideographs, radicals, symbols, full-width forms):
+#: a character class's ranges, and the class.
+CJK_CHARS = r"\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+CJK = re.compile(f"[{CJK_CHARS}]")
 
 
 def written_in(text: str) -> str:

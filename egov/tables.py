@@ -152,9 +152,8 @@ class Table:
 _PAGE_UNITS = 120
 _PAD_UNITS = 2
 _MIN_UNITS = {"stub": 14, "text": 12, "url": 16, "number": 0, "prose_number": 10}
-#: What a line may break between: each wide (CJK) character, or runs of other text at spaces.
-_WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
-_PIECE = re.compile(rf"[{_WIDE}]|[^\s{_WIDE}]+")
+#: What a line may break between: each Chinese character, or runs of other text at spaces.
+_PIECE = re.compile(rf"[{i18n.CJK_CHARS}]|[^\s{i18n.CJK_CHARS}]+")
 
 
 def _units(text: str) -> float:
